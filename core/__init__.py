@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every package uses: settings, database, errors, logging."""

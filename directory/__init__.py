@@ -1,0 +1,1 @@
+"""The directory of the programme: regions, enterprises, societies, experts and their upkeep."""

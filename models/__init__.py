@@ -1,0 +1,66 @@
+"""ORM only: every table of Zhuli. Importing this package registers them all on ``Base.metadata``."""
+
+from models.base import Base, utcnow
+from models.demands import Demand, Docking, DockingExpert, Offer
+from models.enums import (
+    DemandCategory,
+    DemandSource,
+    DemandStatus,
+    DockingStatus,
+    EvaluationGrade,
+    InboundStatus,
+    NotificationChannel,
+    NotificationStatus,
+    OfferStatus,
+    PilotStatus,
+    RegionLevel,
+    Role,
+    WorkKind,
+)
+from models.events import AuditEvent, Notification
+from models.experts import EmbeddingCache, Expert, ExpertWork, ProfileChange, SocietyMembership
+from models.organizations import Enterprise, LocalAssociation, ServiceStation, Society
+from models.program import Evaluation, PilotApplication, ProgressReport
+from models.region import Region
+from models.users import User
+from models.wechat import Conversation, InboundMessage
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Conversation",
+    "Demand",
+    "DemandCategory",
+    "DemandSource",
+    "DemandStatus",
+    "Docking",
+    "DockingExpert",
+    "DockingStatus",
+    "EmbeddingCache",
+    "Enterprise",
+    "Evaluation",
+    "EvaluationGrade",
+    "Expert",
+    "ExpertWork",
+    "InboundMessage",
+    "InboundStatus",
+    "LocalAssociation",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
+    "Offer",
+    "OfferStatus",
+    "PilotApplication",
+    "PilotStatus",
+    "ProfileChange",
+    "ProgressReport",
+    "Region",
+    "RegionLevel",
+    "Role",
+    "ServiceStation",
+    "Society",
+    "SocietyMembership",
+    "User",
+    "WorkKind",
+    "utcnow",
+]

@@ -1,0 +1,162 @@
+"""Enumerations stored as strings with CHECK constraints.
+
+Values are stable identifiers; labels are Chinese."""
+
+from __future__ import annotations
+
+import enum
+
+
+class RegionLevel(enum.StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+class DemandCategory(enum.StrEnum):
+    """Seed article 11: the six kinds of work the project does."""
+
+    CONSULTING = "consulting"  # 咨询建议
+    KEY_TECHNOLOGY = "key_technology"  # 关键技术问题
+    PLATFORM = "platform"  # 产学研平台
+    PROMOTION = "promotion"  # 成果推广
+    RESEARCH = "research"  # 科技攻关
+    ENTREPRENEURSHIP = "entrepreneurship"  # 创新创业
+
+    @property
+    def label(self) -> str:
+        return DEMAND_CATEGORY_LABELS[self]
+
+
+DEMAND_CATEGORY_LABELS: dict[DemandCategory, str] = {
+    DemandCategory.CONSULTING: "咨询建议",
+    DemandCategory.KEY_TECHNOLOGY: "关键技术问题",
+    DemandCategory.PLATFORM: "产学研平台",
+    DemandCategory.PROMOTION: "成果推广",
+    DemandCategory.RESEARCH: "科技攻关",
+    DemandCategory.ENTREPRENEURSHIP: "创新创业",
+}
+
+
+class DemandStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+    OFFERED = "offered"
+    UNMATCHED = "unmatched"
+    ACCEPTED = "accepted"
+    DOCKED = "docked"
+    CONTRACTED = "contracted"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return DEMAND_STATUS_LABELS[self]
+
+
+DEMAND_STATUS_LABELS: dict[DemandStatus, str] = {
+    DemandStatus.DRAFT: "草稿",
+    DemandStatus.SUBMITTED: "已提交，待科协审核",
+    DemandStatus.RETURNED: "已退回，待补充",
+    DemandStatus.REJECTED: "未通过审核",
+    DemandStatus.APPROVED: "审核通过",
+    DemandStatus.OFFERED: "已推荐给学会",
+    DemandStatus.UNMATCHED: "暂未匹配",
+    DemandStatus.ACCEPTED: "学会已接单",
+    DemandStatus.DOCKED: "对接已确认",
+    DemandStatus.CONTRACTED: "已签订协议",
+    DemandStatus.COMPLETED: "已完成",
+    DemandStatus.CLOSED: "已结项",
+    DemandStatus.WITHDRAWN: "已撤回",
+}
+
+
+class DemandSource(enum.StrEnum):
+    WECHAT = "wechat"
+    CONSOLE = "console"
+    IMPORT = "import"
+    DEMO = "demo"
+
+
+class OfferStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+class DockingStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # society accepted, awaiting the local association
+    CONFIRMED = "confirmed"
+    CONTRACTED = "contracted"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Role(enum.StrEnum):
+    ENTERPRISE = "enterprise"
+    LOCAL_ASSOCIATION = "local_association"
+    SOCIETY = "society"
+    EXPERT = "expert"
+    CENTER = "center"  # 省科技咨询服务中心
+    DEPARTMENT = "department"  # 省科协学会学术部
+    SYSTEM = "system"
+
+
+class NotificationChannel(enum.StrEnum):
+    WECHAT_CUSTOM = "wechat_custom"
+    WECHAT_TEMPLATE = "wechat_template"
+    CONSOLE = "console"
+
+
+class NotificationStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries; kept for the record
+    SKIPPED = "skipped"  # nothing deliverable (e.g. no openid)
+
+
+class InboundStatus(enum.StrEnum):
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+class OrgKind(enum.StrEnum):
+    SOCIETY = "society"
+    LOCAL_ASSOCIATION = "local_association"
+
+
+class EvaluationGrade(enum.StrEnum):
+    EXCELLENT = "excellent"  # 优秀
+    GOOD = "good"  # 良好
+    PASS = "pass"  # 合格
+    FAIL = "fail"  # 不合格
+
+
+class PilotStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    FORMAT_PASSED = "format_passed"
+    FORMAT_FAILED = "format_failed"
+    SURVEYED = "surveyed"
+    RECOMMENDED = "recommended"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+    REVOKED = "revoked"
+
+
+class WorkKind(enum.StrEnum):
+    PAPER = "paper"
+    PATENT = "patent"
+    PROJECT = "project"
+    AWARD = "award"
+    STANDARD = "standard"
+    OTHER = "other"

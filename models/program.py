@@ -1,0 +1,90 @@
+"""The programme's own management (seed chapters 4–5): monthly reports, evaluations, pilot selection.
+
+Each record belongs to exactly one organisation: a society or a local association.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, TimestampMixin, str_enum, utcnow
+from models.enums import EvaluationGrade, PilotStatus
+
+_ONE_ORG = "(society_id IS NULL) <> (local_association_id IS NULL)"
+
+
+class ProgressReport(TimestampMixin, Base):
+    """Monthly report of last month's progress (seed art. 14)."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        CheckConstraint(_ONE_ORG, name="one_org"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
+        UniqueConstraint("society_id", "year", "month"),
+        UniqueConstraint("local_association_id", "year", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    society_id: Mapped[int | None] = mapped_column(ForeignKey("societies.id"))
+    local_association_id: Mapped[int | None] = mapped_column(ForeignKey("local_associations.id"))
+    year: Mapped[int]
+    month: Mapped[int]
+    """The reported month (the previous calendar month at submission)."""
+    summary: Mapped[str] = mapped_column(Text)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Evaluation(TimestampMixin, Base):
+    """Annual performance evaluation (seed arts. 15–18)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint(_ONE_ORG, name="one_org"),
+        CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        UniqueConstraint("society_id", "year"),
+        UniqueConstraint("local_association_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    society_id: Mapped[int | None] = mapped_column(ForeignKey("societies.id"))
+    local_association_id: Mapped[int | None] = mapped_column(ForeignKey("local_associations.id"))
+    year: Mapped[int]
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    grade: Mapped[EvaluationGrade] = mapped_column(str_enum(EvaluationGrade, "evaluation_grade"))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    evaluated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rectification_due: Mapped[date | None]
+    """Three months after the result when problems were found (art. 17)."""
+    rectified_at: Mapped[datetime | None]
+
+
+class PilotApplication(TimestampMixin, Base):
+    """An application to become a pilot society or demonstration area (seed arts. 12–13)."""
+
+    __tablename__ = "pilot_applications"
+    __table_args__ = (
+        CheckConstraint(_ONE_ORG, name="one_org"),
+        UniqueConstraint("society_id", "year"),
+        UniqueConstraint("local_association_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    society_id: Mapped[int | None] = mapped_column(ForeignKey("societies.id"))
+    local_association_id: Mapped[int | None] = mapped_column(ForeignKey("local_associations.id"))
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    application_letter: Mapped[str] = mapped_column(Text, default="")
+    industry_demands: Mapped[str] = mapped_column(Text, default="")
+    work_plan: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[PilotStatus] = mapped_column(
+        str_enum(PilotStatus, "pilot_status"), default=PilotStatus.SUBMITTED
+    )
+    review_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]

@@ -1,0 +1,132 @@
+"""Test fixtures: every database test runs on real SQLite and real PostgreSQL.
+
+Migrations run once per backend per test run, into a fresh SQLite file and a fresh PostgreSQL
+schema (dropped at the end), so runs never see each other's data. Each test runs inside a
+transaction that is rolled back; code under test that commits only releases a SAVEPOINT.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from core.db import Database, create_db_engine
+from core.migrations import upgrade
+from tests.factories import seed_reference_data
+
+BACKENDS = ("sqlite", "postgresql")
+POSTGRES_URL = os.environ.get("ZHULI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_schema_url(schema: str) -> str:
+    url = make_url(POSTGRES_URL)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return f"zt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, run_id: str
+) -> Iterator[str]:
+    """A freshly migrated database for this run, with reference data (regions) loaded."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "zhuli.db"
+        url = f"sqlite:///{path}"
+        _prepare(url)
+        yield url
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{run_id}"'))
+    except Exception as exc:  # noqa: BLE001 - turn any connection failure into a clear failure
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False
+        )
+    url = _postgres_schema_url(run_id)
+    try:
+        _prepare(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE'))
+        admin.dispose()
+
+
+def _prepare(url: str) -> None:
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    with db.unit_of_work() as session:
+        seed_reference_data(session)
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    db = Database.from_url(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def backend(database: Database) -> str:
+    return database.dialect
+
+
+@pytest.fixture
+def bound_db(database: Database) -> Iterator[Database]:
+    """A Database whose sessions all join one outer transaction that is rolled back after the test."""
+    connection = database.engine.connect()
+    outer = connection.begin()
+    db = Database.bound_to(connection)
+    try:
+        yield db
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(bound_db: Database) -> Iterator[Session]:
+    s = bound_db.new_session()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def fresh_database(database_url: str, tmp_path: Path, run_id: str) -> Iterator[Database]:
+    """A separate, committed-to database for tests that need several real connections."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        _prepare(url)
+        db = Database.from_url(url)
+        yield db
+        db.dispose()
+        return
+    schema = f"{run_id}_f{uuid.uuid4().hex[:6]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_schema_url(schema)
+    try:
+        _prepare(url)
+        db = Database(create_db_engine(url))
+        yield db
+        db.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
