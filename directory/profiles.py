@@ -1,0 +1,175 @@
+"""Create, update and deactivate expert and society profiles.
+
+Every change that matters to matching appends a :class:`ProfileChange` in the same transaction;
+the FAISS index follows that log (its watermark is the highest change id it has applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from core.errors import NotFound, ValidationFailed
+from models import Expert, ExpertWork, ProfileChange, Region, Society, SocietyMembership, WorkKind
+
+
+class WorkIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    kind: WorkKind = WorkKind.PAPER
+    title: str = Field(min_length=1, max_length=512)
+    keywords: list[str] = Field(default_factory=list)
+    abstract: str = ""
+    year: int | None = Field(default=None, ge=1950, le=2100)
+
+    @field_validator("keywords")
+    @classmethod
+    def _clean_keywords(cls, value: list[str]) -> list[str]:
+        return [k.strip() for k in value if k and k.strip()]
+
+
+class ExpertIn(BaseModel):
+    """An expert profile as imports, the console and the demo loader supply it."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64)
+    title: str = Field(default="", max_length=64)
+    employer: str = Field(default="", max_length=128)
+    department: str = Field(default="", max_length=128)
+    fields: str = ""
+    bio: str = ""
+    region_code: str | None = None
+    capacity: int = Field(default=3, ge=0, le=100)
+    email: str | None = Field(default=None, max_length=128)
+    phone: str | None = Field(default=None, max_length=32)
+    is_active: bool = True
+    society_codes: list[str] = Field(default_factory=list)
+    works: list[WorkIn] = Field(default_factory=list)
+
+
+class SocietyIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=2, max_length=128)
+    discipline: str = Field(default="", max_length=64)
+    description: str = ""
+    industries: list[str] = Field(default_factory=list)
+    contact_name: str | None = Field(default=None, max_length=64)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    is_pilot: bool = False
+    is_active: bool = True
+
+
+def record_change(session: Session, kind: str, ref_id: int) -> None:
+    session.add(ProfileChange(kind=kind, ref_id=ref_id))
+
+
+def _expert_snapshot(expert: Expert) -> tuple[object, ...]:
+    return (
+        expert.name,
+        expert.title,
+        expert.employer,
+        expert.department,
+        expert.fields,
+        expert.bio,
+        expert.region_code,
+        expert.capacity,
+        expert.is_active,
+        tuple(sorted(m.society_id for m in expert.memberships)),
+        tuple((w.kind, w.title, tuple(w.keywords), w.abstract, w.year) for w in expert.works),
+    )
+
+
+def society_ids_by_code(session: Session, codes: Iterable[str] | None = None) -> dict[str, int]:
+    stmt = select(Society.code, Society.id)
+    if codes is not None:
+        stmt = stmt.where(Society.code.in_(set(codes)))
+    return dict(session.execute(stmt).tuples().all())
+
+
+def upsert_expert(
+    session: Session,
+    data: ExpertIn,
+    *,
+    society_ids: Mapping[str, int] | None = None,
+    region_codes: set[str] | None = None,
+) -> tuple[Expert, bool]:
+    """Create or update the expert with ``data.code``; returns ``(expert, changed)``.
+
+    Works and society memberships are replaced by what ``data`` lists. ``society_ids`` and
+    ``region_codes`` may be passed by bulk callers to avoid a lookup per row.
+    """
+    if society_ids is None:
+        society_ids = society_ids_by_code(session, data.society_codes)
+    missing = [c for c in data.society_codes if c not in society_ids]
+    if missing:
+        raise ValidationFailed(f"学会编号不存在：{'、'.join(missing)}", fields={"society_codes": missing})
+    if data.region_code is not None:
+        known = data.region_code in region_codes if region_codes is not None else None
+        if known is False or (known is None and session.get(Region, data.region_code) is None):
+            raise ValidationFailed(f"行政区划代码 {data.region_code} 不存在或不属于福建省")
+
+    expert = session.scalar(
+        select(Expert)
+        .where(Expert.code == data.code)
+        .options(selectinload(Expert.works), selectinload(Expert.memberships))
+    )
+    created = expert is None
+    before = None if expert is None else _expert_snapshot(expert)
+    if expert is None:
+        expert = Expert(code=data.code, works=[], memberships=[])
+        session.add(expert)
+    for attr in ("name", "title", "employer", "department", "fields", "bio", "region_code", "capacity"):
+        setattr(expert, attr, getattr(data, attr))
+    expert.email, expert.phone, expert.is_active = data.email, data.phone, data.is_active
+
+    wanted_works = [(w.kind, w.title, tuple(w.keywords), w.abstract, w.year) for w in data.works]
+    current_works = [(w.kind, w.title, tuple(w.keywords), w.abstract, w.year) for w in expert.works]
+    if wanted_works != current_works:
+        expert.works = [ExpertWork(**w.model_dump()) for w in data.works]
+    wanted_societies = sorted({society_ids[c] for c in data.society_codes})
+    if wanted_societies != sorted(m.society_id for m in expert.memberships):
+        positions = {m.society_id: m.position for m in expert.memberships}
+        expert.memberships = [
+            SocietyMembership(society_id=sid, position=positions.get(sid, "会员")) for sid in wanted_societies
+        ]
+    session.flush()
+    changed = created or before != _expert_snapshot(expert)
+    if changed:
+        record_change(session, "expert", expert.id)
+    return expert, changed
+
+
+def set_expert_active(session: Session, expert_id: int, active: bool) -> Expert:
+    expert = session.get(Expert, expert_id)
+    if expert is None:
+        raise NotFound(f"专家 {expert_id} 不存在")
+    if expert.is_active != active:
+        expert.is_active = active
+        record_change(session, "expert", expert.id)
+        session.flush()
+    return expert
+
+
+def upsert_society(session: Session, data: SocietyIn) -> tuple[Society, bool]:
+    society = session.scalar(select(Society).where(Society.code == data.code))
+    created = society is None
+    values = data.model_dump()
+    if society is None:
+        society = Society(**values)
+        session.add(society)
+        changed = True
+    else:
+        changed = any(getattr(society, k) != v for k, v in values.items())
+        for k, v in values.items():
+            setattr(society, k, v)
+    session.flush()
+    if changed:
+        record_change(session, "society", society.id)
+    return society, created or changed
