@@ -38,7 +38,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
@@ -61,6 +62,8 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.read_engine = engine.execution_options(sqlite_begin="DEFERRED")
+        """Same pool; on SQLite its transactions do not take the write lock (health checks, reads)."""
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
     @classmethod

@@ -55,5 +55,5 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("jieba", "faiss", "sentence_transformers", "httpx", "urllib3"):
+    for noisy in ("jieba", "faiss", "sentence_transformers", "httpx", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

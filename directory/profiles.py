@@ -90,7 +90,7 @@ def society_ids_by_code(session: Session, codes: Iterable[str] | None = None) ->
     stmt = select(Society.code, Society.id)
     if codes is not None:
         stmt = stmt.where(Society.code.in_(set(codes)))
-    return dict(session.execute(stmt).tuples().all())
+    return {row[0]: row[1] for row in session.execute(stmt)}
 
 
 def upsert_expert(

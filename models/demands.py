@@ -31,9 +31,7 @@ if TYPE_CHECKING:
 class Demand(TimestampMixin, Base):
     __tablename__ = "demands"
     __table_args__ = (
-        CheckConstraint(
-            "budget_min IS NULL OR budget_max IS NULL OR budget_min <= budget_max", name="budget_range"
-        ),
+        CheckConstraint("budget_min IS NULL OR budget_max IS NULL OR budget_min <= budget_max", name="budget_range"),
         CheckConstraint("status = 'draft' OR category IS NOT NULL", name="category_after_draft"),
     )
 

@@ -41,9 +41,7 @@ class Notification(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     recipient_openid: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[NotificationChannel] = mapped_column(
-        str_enum(NotificationChannel, "notification_channel")
-    )
+    channel: Mapped[NotificationChannel] = mapped_column(str_enum(NotificationChannel, "notification_channel"))
     kind: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id", ondelete="SET NULL"), index=True)

@@ -83,8 +83,6 @@ class PilotApplication(TimestampMixin, Base):
     application_letter: Mapped[str] = mapped_column(Text, default="")
     industry_demands: Mapped[str] = mapped_column(Text, default="")
     work_plan: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[PilotStatus] = mapped_column(
-        str_enum(PilotStatus, "pilot_status"), default=PilotStatus.SUBMITTED
-    )
+    status: Mapped[PilotStatus] = mapped_column(str_enum(PilotStatus, "pilot_status"), default=PilotStatus.SUBMITTED)
     review_note: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]

@@ -14,9 +14,7 @@ class User(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("role <> 'local_association' OR region_code IS NOT NULL", name="la_has_region"),
         CheckConstraint("role <> 'society' OR society_id IS NOT NULL", name="society_has_society"),
-        CheckConstraint(
-            "role <> 'enterprise' OR enterprise_id IS NOT NULL", name="enterprise_has_enterprise"
-        ),
+        CheckConstraint("role <> 'enterprise' OR enterprise_id IS NOT NULL", name="enterprise_has_enterprise"),
         CheckConstraint("role <> 'expert' OR expert_id IS NOT NULL", name="expert_has_expert"),
     )
 

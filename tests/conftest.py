@@ -51,9 +51,7 @@ def database_url(
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{run_id}"'))
     except Exception as exc:  # noqa: BLE001 - turn any connection failure into a clear failure
-        pytest.fail(
-            f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False
-        )
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False)
     url = _postgres_schema_url(run_id)
     try:
         _prepare(url)

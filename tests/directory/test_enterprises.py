@@ -43,9 +43,7 @@ def test_fullwidth_and_lowercase_input_is_normalised() -> None:
 
 @given(st.text(alphabet=credit_code.ALPHABET, min_size=17, max_size=17))
 def test_exactly_one_check_character_is_valid(first17: str) -> None:
-    valid = [
-        c for c in credit_code.ALPHABET if credit_code.is_valid(first17[:2] + "350582" + first17[8:] + c)
-    ]
+    valid = [c for c in credit_code.ALPHABET if credit_code.is_valid(first17[:2] + "350582" + first17[8:] + c)]
     assert len(valid) == 1
 
 

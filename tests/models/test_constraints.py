@@ -93,6 +93,4 @@ def test_progress_report_belongs_to_exactly_one_organisation(session: Session) -
         _add_in_savepoint(session, ProgressReport(year=2026, month=10, summary="无归属"))
     society = make_society(session)
     with pytest.raises(IntegrityError):
-        _add_in_savepoint(
-            session, ProgressReport(society_id=society.id, year=2026, month=13, summary="十三月")
-        )
+        _add_in_savepoint(session, ProgressReport(society_id=society.id, year=2026, month=13, summary="十三月"))

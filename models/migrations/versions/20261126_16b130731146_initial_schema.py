@@ -81,21 +81,15 @@ def upgrade() -> None:
         sa.Column("full_name", sa.String(length=128), nullable=False),
         sa.Column(
             "level",
-            sa.Enum(
-                "province", "city", "county", name="region_level", native_enum=False, create_constraint=True
-            ),
+            sa.Enum("province", "city", "county", name="region_level", native_enum=False, create_constraint=True),
             nullable=False,
         ),
         sa.Column("parent_code", sa.String(length=6), nullable=True),
         sa.Column("is_demonstration", sa.Boolean(), nullable=False),
         sa.Column("is_special_zone", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(
-            "(level = 'province') = (parent_code IS NULL)", name=op.f("ck_regions_parent_by_level")
-        ),
+        sa.CheckConstraint("(level = 'province') = (parent_code IS NULL)", name=op.f("ck_regions_parent_by_level")),
         sa.CheckConstraint("length(code) = 6", name=op.f("ck_regions_code_length")),
-        sa.ForeignKeyConstraint(
-            ["parent_code"], ["regions.code"], name=op.f("fk_regions_parent_code_regions")
-        ),
+        sa.ForeignKeyConstraint(["parent_code"], ["regions.code"], name=op.f("fk_regions_parent_code_regions")),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_regions")),
     )
     with op.batch_alter_table("regions", schema=None) as batch_op:
@@ -155,9 +149,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint("length(credit_code) = 18", name=op.f("ck_enterprises_credit_code_length")),
-        sa.ForeignKeyConstraint(
-            ["region_code"], ["regions.code"], name=op.f("fk_enterprises_region_code_regions")
-        ),
+        sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_enterprises_region_code_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprises")),
         sa.UniqueConstraint("credit_code", name=op.f("uq_enterprises_credit_code")),
     )
@@ -192,9 +184,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint("capacity >= 0", name=op.f("ck_experts_capacity_non_negative")),
-        sa.ForeignKeyConstraint(
-            ["region_code"], ["regions.code"], name=op.f("fk_experts_region_code_regions")
-        ),
+        sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_experts_region_code_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_experts")),
         sa.UniqueConstraint("code", name=op.f("uq_experts_code")),
     )
@@ -256,9 +246,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_stations")),
-        sa.UniqueConstraint(
-            "society_id", "region_code", name=op.f("uq_service_stations_society_id_region_code")
-        ),
+        sa.UniqueConstraint("society_id", "region_code", name=op.f("uq_service_stations_society_id_region_code")),
     )
     with op.batch_alter_table("service_stations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_service_stations_region_code"), ["region_code"], unique=False)
@@ -420,18 +408,12 @@ def upgrade() -> None:
             "role <> 'enterprise' OR enterprise_id IS NOT NULL",
             name=op.f("ck_users_enterprise_has_enterprise"),
         ),
-        sa.CheckConstraint(
-            "role <> 'expert' OR expert_id IS NOT NULL", name=op.f("ck_users_expert_has_expert")
-        ),
+        sa.CheckConstraint("role <> 'expert' OR expert_id IS NOT NULL", name=op.f("ck_users_expert_has_expert")),
         sa.CheckConstraint(
             "role <> 'local_association' OR region_code IS NOT NULL", name=op.f("ck_users_la_has_region")
         ),
-        sa.CheckConstraint(
-            "role <> 'society' OR society_id IS NOT NULL", name=op.f("ck_users_society_has_society")
-        ),
-        sa.ForeignKeyConstraint(
-            ["enterprise_id"], ["enterprises.id"], name=op.f("fk_users_enterprise_id_enterprises")
-        ),
+        sa.CheckConstraint("role <> 'society' OR society_id IS NOT NULL", name=op.f("ck_users_society_has_society")),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprises.id"], name=op.f("fk_users_enterprise_id_enterprises")),
         sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_users_expert_id_experts")),
         sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_users_region_code_regions")),
         sa.ForeignKeyConstraint(["society_id"], ["societies.id"], name=op.f("fk_users_society_id_societies")),
@@ -467,9 +449,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"], ["users.id"], name=op.f("fk_audit_events_actor_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["actor_user_id"], ["users.id"], name=op.f("fk_audit_events_actor_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
@@ -587,9 +567,7 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.CheckConstraint(
-            "status = 'draft' OR category IS NOT NULL", name=op.f("ck_demands_category_after_draft")
-        ),
+        sa.CheckConstraint("status = 'draft' OR category IS NOT NULL", name=op.f("ck_demands_category_after_draft")),
         sa.CheckConstraint(
             "budget_min IS NULL OR budget_max IS NULL OR budget_min <= budget_max",
             name=op.f("ck_demands_budget_range"),
@@ -597,9 +575,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["enterprise_id"], ["enterprises.id"], name=op.f("fk_demands_enterprise_id_enterprises")
         ),
-        sa.ForeignKeyConstraint(
-            ["region_code"], ["regions.code"], name=op.f("fk_demands_region_code_regions")
-        ),
+        sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_demands_region_code_regions")),
         sa.ForeignKeyConstraint(
             ["submitted_by_user_id"], ["users.id"], name=op.f("fk_demands_submitted_by_user_id_users")
         ),
@@ -658,13 +634,9 @@ def upgrade() -> None:
             ["local_associations.id"],
             name=op.f("fk_evaluations_local_association_id_local_associations"),
         ),
-        sa.ForeignKeyConstraint(
-            ["society_id"], ["societies.id"], name=op.f("fk_evaluations_society_id_societies")
-        ),
+        sa.ForeignKeyConstraint(["society_id"], ["societies.id"], name=op.f("fk_evaluations_society_id_societies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluations")),
-        sa.UniqueConstraint(
-            "local_association_id", "year", name=op.f("uq_evaluations_local_association_id_year")
-        ),
+        sa.UniqueConstraint("local_association_id", "year", name=op.f("uq_evaluations_local_association_id_year")),
         sa.UniqueConstraint("society_id", "year", name=op.f("uq_evaluations_society_id_year")),
     )
     op.create_table(
@@ -714,9 +686,7 @@ def upgrade() -> None:
             "month",
             name=op.f("uq_progress_reports_local_association_id_year_month"),
         ),
-        sa.UniqueConstraint(
-            "society_id", "year", "month", name=op.f("uq_progress_reports_society_id_year_month")
-        ),
+        sa.UniqueConstraint("society_id", "year", "month", name=op.f("uq_progress_reports_society_id_year_month")),
     )
     op.create_table(
         "notifications",
@@ -774,9 +744,7 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_notifications_demand_id"), ["demand_id"], unique=False)
         batch_op.create_index("ix_notifications_due", ["status", "next_attempt_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_notifications_recipient_user_id"), ["recipient_user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_notifications_recipient_user_id"), ["recipient_user_id"], unique=False)
 
     op.create_table(
         "offers",
@@ -822,9 +790,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["demand_id"], ["demands.id"], name=op.f("fk_offers_demand_id_demands"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["society_id"], ["societies.id"], name=op.f("fk_offers_society_id_societies")
-        ),
+        sa.ForeignKeyConstraint(["society_id"], ["societies.id"], name=op.f("fk_offers_society_id_societies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offers")),
         sa.UniqueConstraint("demand_id", "society_id", name=op.f("uq_offers_demand_id_society_id")),
     )
@@ -878,9 +844,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "agreement_amount IS NULL OR agreement_amount >= 0", name=op.f("ck_dockings_amount_non_negative")
         ),
-        sa.CheckConstraint(
-            "rating IS NULL OR (rating BETWEEN 1 AND 5)", name=op.f("ck_dockings_rating_range")
-        ),
+        sa.CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name=op.f("ck_dockings_rating_range")),
         sa.ForeignKeyConstraint(
             ["confirmed_by_user_id"], ["users.id"], name=op.f("fk_dockings_confirmed_by_user_id_users")
         ),
@@ -888,9 +852,7 @@ def upgrade() -> None:
             ["demand_id"], ["demands.id"], name=op.f("fk_dockings_demand_id_demands"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["offer_id"], ["offers.id"], name=op.f("fk_dockings_offer_id_offers")),
-        sa.ForeignKeyConstraint(
-            ["society_id"], ["societies.id"], name=op.f("fk_dockings_society_id_societies")
-        ),
+        sa.ForeignKeyConstraint(["society_id"], ["societies.id"], name=op.f("fk_dockings_society_id_societies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dockings")),
         sa.UniqueConstraint("demand_id", name=op.f("uq_dockings_demand_id")),
         sa.UniqueConstraint("offer_id", name=op.f("uq_dockings_offer_id")),
@@ -910,9 +872,7 @@ def upgrade() -> None:
             name=op.f("fk_docking_experts_docking_id_dockings"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["expert_id"], ["experts.id"], name=op.f("fk_docking_experts_expert_id_experts")
-        ),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_docking_experts_expert_id_experts")),
         sa.PrimaryKeyConstraint("docking_id", "expert_id", name=op.f("pk_docking_experts")),
     )
     with op.batch_alter_table("docking_experts", schema=None) as batch_op:

@@ -1,0 +1,83 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.errors import install_error_handlers
+from api.routes import pages, reference
+from core.db import Database
+from core.health import check_health
+from core.logging import configure_logging, request_id_var
+from core.settings import Settings, get_settings
+
+log = logging.getLogger("zhuli.http")
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """Build the app. ``database`` is injected by tests; otherwise it comes from ``settings``."""
+    settings = settings or get_settings()
+    owns_db = database is None
+    db = database or Database.from_url(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_db:
+            db.dispose()
+
+    app = FastAPI(
+        title="助力 Zhuli",
+        description="福建省创新驱动助力工程：企业技术需求与专家、学会的智能匹配和对接服务",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.index_status = None  # replaced by the matching engine when it is attached
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.headers["x-request-id"] = rid
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={"request_id": rid, "duration_ms": round(elapsed, 1)},
+        )
+        return response
+
+    @app.get("/healthz", tags=["运维"], summary="健康检查")
+    def healthz() -> JSONResponse:
+        provider: Callable[[], dict[str, Any]] | None = app.state.index_status
+        healthy, report = check_health(db, provider() if provider else None)
+        return JSONResponse(report, status_code=200 if healthy else 503)
+
+    app.include_router(reference.router)
+    app.include_router(pages.router)
+    return app
+
+
+def build_app() -> FastAPI:
+    """Entry point for ``uvicorn --factory api.app:build_app``."""
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,37 @@
+"""FastAPI dependencies: the per-request unit of work and the app-wide objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.settings import Settings
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed before the response is sent.
+
+    Declared with ``scope="function"`` (see ``SessionDep``) so the commit happens inside the
+    route's call: a failed commit becomes an error response instead of a 200 already on the wire.
+    """
+    with get_database(request).unit_of_work() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+DatabaseDep = Annotated[Database, Depends(get_database)]

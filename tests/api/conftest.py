@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from core.db import Database
+from core.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "var", demo_data=False)
+
+
+@pytest.fixture
+def client(settings: Settings, bound_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database=bound_db)) as c:
+        yield c
