@@ -27,3 +27,18 @@ def test_orm_metadata_matches_migrated_schema(database: Database) -> None:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"schema drift between models/ and migrations: {diff}"
+
+
+def test_downgrade_to_base_and_upgrade_again(fresh_database: Database) -> None:
+    from alembic import command
+
+    from core.migrations import alembic_config, upgrade
+
+    cfg = alembic_config()
+    with fresh_database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert "experts" not in inspect(fresh_database.engine).get_table_names()
+    upgrade(fresh_database.engine)
+    assert is_at_head(fresh_database.engine)
+    assert set(Base.metadata.tables) <= set(inspect(fresh_database.engine).get_table_names())
