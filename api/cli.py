@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api import cli_import
 from core.db import Database
 from core.logging import configure_logging
 from core.migrations import current_revision, head_revision, upgrade
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(help="演示数据 (demo data).", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+cli_import.register(app)
 
 
 def _settings() -> Settings:

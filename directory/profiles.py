@@ -93,6 +93,10 @@ def society_ids_by_code(session: Session, codes: Iterable[str] | None = None) ->
     return {row[0]: row[1] for row in session.execute(stmt)}
 
 
+def _contact_snapshot(expert: Expert) -> tuple[object, ...]:
+    return (expert.email, expert.phone)
+
+
 def upsert_expert(
     session: Session,
     data: ExpertIn,
@@ -102,7 +106,9 @@ def upsert_expert(
 ) -> tuple[Expert, bool]:
     """Create or update the expert with ``data.code``; returns ``(expert, changed)``.
 
-    Works and society memberships are replaced by what ``data`` lists. ``society_ids`` and
+    ``changed`` is true when anything was written. A ProfileChange (which makes the search index
+    re-read the expert) is only logged when something matching uses changed, not for contact
+    details. Works and society memberships are replaced by what ``data`` lists. ``society_ids`` and
     ``region_codes`` may be passed by bulk callers to avoid a lookup per row.
     """
     if society_ids is None:
@@ -122,6 +128,7 @@ def upsert_expert(
     )
     created = expert is None
     before = None if expert is None else _expert_snapshot(expert)
+    contacts_before = None if expert is None else _contact_snapshot(expert)
     if expert is None:
         expert = Expert(code=data.code, works=[], memberships=[])
         session.add(expert)
@@ -140,10 +147,10 @@ def upsert_expert(
             SocietyMembership(society_id=sid, position=positions.get(sid, "会员")) for sid in wanted_societies
         ]
     session.flush()
-    changed = created or before != _expert_snapshot(expert)
-    if changed:
+    matching_changed = created or before != _expert_snapshot(expert)
+    if matching_changed:
         record_change(session, "expert", expert.id)
-    return expert, changed
+    return expert, matching_changed or contacts_before != _contact_snapshot(expert)
 
 
 def set_expert_active(session: Session, expert_id: int, active: bool) -> Expert:

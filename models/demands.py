@@ -57,6 +57,8 @@ class Demand(TimestampMixin, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     contact_email: Mapped[str | None] = mapped_column(String(128))
     """Contact details pulled out of the free text; shown to a society only after docking."""
+    private_details: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    """Everything else the PII extractor found (more phones, WeChat/QQ ids, ID numbers), kept private."""
     status_reason: Mapped[str | None] = mapped_column(Text)
     submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
-import models.base
+import models.base  # noqa: F401 - custom column types are rendered as models.base.X
 
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}

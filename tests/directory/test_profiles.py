@@ -62,3 +62,13 @@ def test_deactivation_is_a_profile_change(session: Session) -> None:
     set_expert_active(session, expert.id, False)
     assert _changes(session) == start + 1
     assert expert.is_active is False
+
+
+def test_contact_only_edit_is_written_but_does_not_reindex(session: Session) -> None:
+    upsert_society(session, SocietyIn(code="BAT", name="福建省电池学会"))
+    upsert_expert(session, _expert())
+    start = _changes(session)
+    expert, changed = upsert_expert(session, _expert(email="lin@fzu.edu.cn"))
+    assert changed
+    assert expert.email == "lin@fzu.edu.cn"
+    assert _changes(session) == start

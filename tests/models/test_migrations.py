@@ -42,3 +42,24 @@ def test_downgrade_to_base_and_upgrade_again(fresh_database: Database) -> None:
     upgrade(fresh_database.engine)
     assert is_at_head(fresh_database.engine)
     assert set(Base.metadata.tables) <= set(inspect(fresh_database.engine).get_table_names())
+
+
+def test_private_details_migration_keeps_existing_demands(fresh_database: Database) -> None:
+    from alembic import command
+    from sqlalchemy import select
+
+    from core.migrations import alembic_config, upgrade
+    from models import Demand
+    from tests.factories import make_demand
+
+    with fresh_database.unit_of_work() as session:
+        demand_id = make_demand(session).id
+    cfg = alembic_config()
+    with fresh_database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "16b130731146")
+    upgrade(fresh_database.engine)
+    with fresh_database.unit_of_work() as session:
+        demand = session.scalar(select(Demand).where(Demand.id == demand_id))
+        assert demand is not None
+        assert demand.private_details == {}
