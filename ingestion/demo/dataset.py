@@ -109,6 +109,29 @@ def _categories(rng: random.Random, n: int) -> list[DemandCategory]:
     return result
 
 
+def _fits(owner: EnterpriseSpec, category: DemandCategory) -> bool:
+    """Start-up help is for small firms and cooperatives; industry-wide research is led by big ones."""
+    staff = int(owner.profile.get("employees", 100))
+    if category is DemandCategory.ENTREPRENEURSHIP:
+        return staff <= 60
+    if category is DemandCategory.RESEARCH:
+        return staff >= 120
+    return True
+
+
+def _sized(owners: list[EnterpriseSpec], categories: list[DemandCategory]) -> list[DemandCategory]:
+    """Swap categories between demands until each fits the size of the firm raising it."""
+    result = list(categories)
+    for a, owner in enumerate(owners):
+        if _fits(owner, result[a]):
+            continue
+        for b, other in enumerate(owners):
+            if _fits(owner, result[b]) and _fits(other, result[a]):
+                result[a], result[b] = result[b], result[a]
+                break
+    return result
+
+
 def plan_demands(
     rng: random.Random,
     firms: list[EnterpriseSpec],
@@ -129,7 +152,7 @@ def plan_demands(
         if per_firm[firm.key] < 3:
             per_firm[firm.key] += 1
             owners.append(firm)
-    categories = _categories(rng, len(statuses))
+    categories = _sized(owners, _categories(rng, len(statuses)))
     used_subfields: dict[str, set[str]] = {}
     plans: list[DemandPlan] = []
     for owner, status, category in zip(owners, statuses, categories, strict=True):

@@ -38,7 +38,7 @@ _BACKGROUND = {
     C.RESEARCH: "{t}{i}是全行业普遍面临的共性难题，我公司作为行业骨干企业，拟联合上下游企业共同攻关。",
     C.CONSULTING: "公司计划在未来两年投资扩建生产线，在{t}的技术路线和设备选型上需要专家把关。",
     C.PLATFORM: "公司已建有市级企业技术中心，但研发力量薄弱，希望与高校院所在{n}方向建立长期稳定的合作。",
-    C.PROMOTION: "了解到{m}技术在省内外已有成功应用，希望引进到本企业的{t}生产中。",
+    C.PROMOTION: "了解到{m}技术在省内外已有成功应用，希望引进到本企业，用于{t}。",
     C.ENTREPRENEURSHIP: "团队由{k}名返乡青年和大学毕业生组成，创业{y}年，目前处于产品试制和市场开拓阶段。",
 }
 _TITLES = {
@@ -46,7 +46,7 @@ _TITLES = {
     C.RESEARCH: ("{t}{i}关键技术攻关", "{n}共性关键技术联合攻关", "{t}{m}技术攻关"),
     C.CONSULTING: ("{t}技术路线咨询", "{n}升级改造方案论证", "{n}发展咨询"),
     C.PLATFORM: ("共建{n}联合研发中心", "{n}产学研合作平台建设", "{n}专家工作站建设"),
-    C.PROMOTION: ("引进推广{m}技术", "{m}在{t}生产中的推广应用", "{n}新技术成果转化对接"),
+    C.PROMOTION: ("引进推广{m}技术", "{m}在{t}中的推广应用", "{n}新技术成果转化对接"),
     C.ENTREPRENEURSHIP: ("{p}创业项目技术指导", "{n}方向创业团队寻求技术支持与孵化", "返乡创业：{t}项目技术帮扶"),
 }
 _SHORT = {
@@ -103,6 +103,28 @@ def email(rng: random.Random) -> str:
     return f"{letters}{rng.randrange(1990, 2024)}@{rng.choice(('163.com', '126.com', 'sina.com'))}"
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)}
+
+
+def closest(rng: random.Random, options: tuple[str, ...], text: str) -> str:
+    """The option sharing most character pairs with ``text``; a random one when none does."""
+    grams = _bigrams(text)
+    scored = [(len(_bigrams(option) & grams) + 0.1 * len(set(option) & set(text)), option) for option in options]
+    best = max(score for score, _ in scored)
+    return rng.choice([option for score, option in scored if score == best])
+
+
+def chat_title(problem: str, limit: int = 32) -> str:
+    """As much of the problem's opening as reads as a title: whole, two clauses, or one."""
+    clauses = problem.split("，")
+    for n in range(len(clauses), 0, -1):
+        title = "，".join(clauses[:n])
+        if len(title) <= limit:
+            return title
+    return clauses[0]
+
+
 def compose(
     rng: random.Random,
     enterprise: EnterpriseSpec,
@@ -113,9 +135,12 @@ def compose(
     *,
     with_contact_in_text: bool,
 ) -> DemandText:
-    t, i, m = rng.choice(sf.topics), rng.choice(sf.issues), rng.choice(sf.methods)
     problems = rng.sample(sf.problems, min(2, len(sf.problems)))
     goals = rng.sample(sf.goals, min(2, len(sf.goals)))
+    # Topic, issue and method are the ones the problem and goal actually talk about.
+    t = closest(rng, sf.topics, problems[0] + goals[0])
+    i = closest(rng, sf.issues, problems[0] + goals[0])
+    m = closest(rng, sf.methods, goals[0] + problems[0])
     county = short_region_name(region_name(enterprise.region_code))
     staff = enterprise.profile.get("employees", 100)
     fmt = {
@@ -168,8 +193,8 @@ def compose(
         )
 
     if style < 0.35 and category is C.KEY_TECHNOLOGY and rng.random() < 0.5:
-        # What a chat bot would take as the title: the first clause of the message.
-        title = problems[0].split("，")[0]
+        # What a chat bot would take as the title: the first sentence of the message.
+        title = chat_title(problems[0])
     else:
         title = fill(rng.choice(_TITLES[category]), fmt)
     vocabulary = [*sf.terms, *sf.topics, *sf.issues, *sf.methods]

@@ -18,6 +18,7 @@ ENTERPRISES_PER_INDUSTRY = 6
 _BRAND_CHARS = "恒鑫华盛嘉泰宏兴达源晟瑞隆丰茂昌顺福鸿信诚正远通润和祥永益凯德金荣宇辉海峰川东联创新科佳美"
 # Pairs that would read as a well-known real company.
 _AVOID = {"恒安", "安踏", "九牧", "达利", "鸿星", "华峰", "正新", "新华", "海峰", "东海", "美的", "联创"}
+_CAPITAL_HEAVY = {"battery", "electronics", "petrochem", "ship", "wind", "pharma"}
 _PARKS = ("经济开发区", "工业园区", "高新技术产业园", "科技园", "工业集中区", "产业园")
 _ROADS = ("创业路", "工业路", "科技大道", "兴业路", "滨海大道", "振兴路", "发展大道", "园区一路")
 
@@ -125,7 +126,12 @@ def _enterprise(
     code = credit_code.generate(region, serial, kind=kind)
     full_keys = {sf.key.split(".", 1)[1]: sf.key for sf in industry.subfields}
     focus = tuple(full_keys[key] for key in rng.sample(subfields, min(3, len(subfields))))
-    employees = rng.choice((35, 60, 120, 180, 260, 420, 800, 1500))
+    if kind == "3":
+        employees = rng.choice((12, 25, 40))
+    elif industry.key in _CAPITAL_HEAVY:
+        employees = rng.choice((180, 260, 420, 800, 1500, 3200))
+    else:
+        employees = rng.choice((35, 60, 120, 180, 260, 420, 800))
     profile: dict[str, Any] = {
         "founded": rng.randrange(1993, 2021),
         "employees": employees,

@@ -8,6 +8,7 @@ separated by "；" to keep the catalog readable.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -98,7 +99,10 @@ def join(head: str, tail: str) -> str:
 
 
 def fill(template: str, values: dict[str, object]) -> str:
-    """``str.format`` where a topic directly followed by an issue ("{t}{i}") is joined seamlessly."""
-    if "{t}{i}" in template:
-        template = template.replace("{t}{i}", join(str(values["t"]), str(values["i"])).replace("{", "{{"))
-    return template.format(**values)
+    """``str.format`` where two adjacent phrases ("{t}{i}") are joined without repeating their seam."""
+
+    def joined(match: re.Match[str]) -> str:
+        text = join(str(values[match.group(1)]), str(values[match.group(2)]))
+        return text.replace("{", "{{").replace("}", "}}")
+
+    return re.sub(r"\{(\w+)\}\{(\w+)\}", joined, template).format(**values)
