@@ -169,7 +169,8 @@ def _snap(at: datetime, rng: random.Random, after: datetime | None, system: bool
     snapped = local.astimezone(UTC)
     if after is not None and snapped <= after:
         snapped = after + timedelta(minutes=rng.randrange(20, 180))
-    return min(snapped, NOW - timedelta(minutes=1))
+    snapped = min(snapped, NOW - timedelta(minutes=1))
+    return snapped if after is None else max(snapped, after + timedelta(minutes=1))
 
 
 def status_path(rng: random.Random, status: DemandStatus) -> list[DemandStatus]:
@@ -196,22 +197,35 @@ def status_path(rng: random.Random, status: DemandStatus) -> list[DemandStatus]:
     return [*prefix, D.WITHDRAWN]
 
 
+def _gap(rng: random.Random, prev: DemandStatus, state: DemandStatus) -> timedelta:
+    if state is D.OFFERED and prev is D.UNMATCHED:
+        return timedelta(days=rng.uniform(1, 3))  # the center re-routes within a few days
+    return timedelta(days=rng.uniform(*_GAPS[state]))
+
+
 def timeline(rng: random.Random, path: list[DemandStatus]) -> list[datetime]:
     """One timestamp per state in ``path`` (the first is the draft's creation), ending recently."""
-    gaps = [timedelta(days=rng.uniform(*_GAPS[s])) for s in path[1:]]
+    gaps = [_gap(rng, prev, state) for prev, state in zip(path, path[1:], strict=False)]
+    rigid = [state is D.UNMATCHED for state in path[1:]]  # a round ends when its offers expire
     end = NOW - timedelta(days=rng.uniform(*_RECENCY[path[-1]]))
     total = sum(gaps, timedelta())
     if end - total < EARLIEST:
-        factor = (end - EARLIEST) / total * 0.9
-        gaps = [g * factor for g in gaps]
+        fixed = sum((g for g, r in zip(gaps, rigid, strict=True) if r), timedelta())
+        factor = (end - EARLIEST - fixed) / (total - fixed) * 0.9
+        gaps = [g if r else g * factor for g, r in zip(gaps, rigid, strict=True)]
         total = sum(gaps, timedelta())
     times: list[datetime] = []
     cursor = end - total
     for index, state in enumerate(path):
         if index > 0:
             cursor = cursor + gaps[index - 1]
+        after = times[-1] if times else None
+        if state is D.UNMATCHED and after is not None:
+            times.append(after + timedelta(days=OFFER_DAYS, minutes=rng.randrange(1, 30)))
+            cursor = times[-1]
+            continue
         system = state is D.OFFERED and path[index - 1] is D.APPROVED
-        times.append(_snap(cursor, rng, times[-1] if times else None, system))
+        times.append(_snap(cursor, rng, after, system))
     return times
 
 

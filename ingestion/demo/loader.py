@@ -107,6 +107,7 @@ def _load_stations(session: Session, society_ids: dict[str, int], counts: DemoCo
             )
         )
         counts.service_stations += 1
+    session.flush()
 
 
 def association_name(region: Region) -> str:
@@ -138,6 +139,7 @@ def _load_local_associations(session: Session, counts: DemoCounts) -> None:
             )
         )
         counts.local_associations += 1
+    session.flush()
 
 
 def _load_enterprises(session: Session, dataset: DemoDataset, counts: DemoCounts) -> None:

@@ -172,6 +172,18 @@ def test_docked_and_later_demands_have_one_docking_whose_team_belongs_to_its_soc
             assert (docking.confirmed_at is not None) == (demand.status in DOCKED_OR_LATER)
         elif demand.status is not D.WITHDRAWN:
             assert per_demand[demand.id] == 0, demand.title
+    # Teams respect what matching will enforce: active experts, capacity, no conflict of interest.
+    experts = {e.id: e for e in db.scalars(select(Expert))}
+    employers = dict(db.execute(select(Demand.id, Enterprise.name).join(Enterprise)).all())
+    ongoing: Counter[int] = Counter()
+    for docking in dockings.values():
+        for member in teams[docking.id]:
+            expert = experts[member.expert_id]
+            assert expert.is_active
+            assert expert.employer != employers[docking.demand_id]
+            if docking.status in (DockingStatus.PROPOSED, DockingStatus.CONFIRMED, DockingStatus.CONTRACTED):
+                ongoing[expert.id] += 1
+    assert all(n <= experts[expert_id].capacity for expert_id, n in ongoing.items())
     for docking in dockings.values():
         late = docking.status in (DockingStatus.CONTRACTED, DockingStatus.COMPLETED, DockingStatus.CLOSED)
         assert (docking.agreement_signed_on is not None and docking.agreement_amount is not None) == late
@@ -209,6 +221,11 @@ def test_offers_fit_the_demand_state_and_go_to_societies_serving_its_industry(db
             ranks = sorted(o.rank for o in offers if o.round == round_)
             assert ranks == list(range(1, len(ranks) + 1))
         for offer in offers:
+            assert offer.deadline_at is not None
+            if offer.status is OfferStatus.PENDING:
+                assert offer.deadline_at > demand.status_changed_at
+            if offer.status is OfferStatus.EXPIRED:
+                assert offer.deadline_at <= demand.status_changed_at
             assert demand.industry in industries[offer.society_id]
             assert offer.proposed_expert_ids
             assert (offer.responded_at is None) == (offer.status in (OfferStatus.PENDING, OfferStatus.EXPIRED))
