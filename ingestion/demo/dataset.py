@@ -139,6 +139,7 @@ def plan_demands(
     experts: list[ExpertPlan],
 ) -> list[DemandPlan]:
     pool = lc.ExpertPool(experts)
+    ratings = lc.RatingDeck()
     remaining = Counter(STATUS_COUNTS)
     for gd in GOVERNMENT_DEMANDS:
         remaining[gd.status] -= 1
@@ -160,9 +161,9 @@ def plan_demands(
         fresh = [k for k in owner.focus if k not in taken] or list(owner.focus)
         subfield = rng.choice(fresh)
         taken.add(subfield)
-        plans.append(_enterprise_demand(rng, pool, owner, subfield, status, category))
+        plans.append(_enterprise_demand(rng, pool, ratings, owner, subfield, status, category))
     by_name = {g.name: g for g in governments}
-    plans.extend(_government_demand(rng, pool, by_name[gd.government], gd) for gd in GOVERNMENT_DEMANDS)
+    plans.extend(_government_demand(rng, pool, ratings, by_name[gd.government], gd) for gd in GOVERNMENT_DEMANDS)
     plans.sort(key=lambda p: p.created_at)
     for seq, plan in enumerate(plans, start=1):
         plan.seq = seq
@@ -172,6 +173,7 @@ def plan_demands(
 def _enterprise_demand(
     rng: random.Random,
     pool: lc.ExpertPool,
+    ratings: lc.RatingDeck,
     owner: EnterpriseSpec,
     subfield: str,
     status: DemandStatus,
@@ -212,12 +214,12 @@ def _enterprise_demand(
         submitted_at=None,
         status_changed_at=times[-1],
     )
-    _walk(rng, pool, plan, owner, path, times)
+    _walk(rng, pool, ratings, plan, owner, path, times)
     return plan
 
 
 def _government_demand(
-    rng: random.Random, pool: lc.ExpertPool, government: EnterpriseSpec, gd: GovernmentDemand
+    rng: random.Random, pool: lc.ExpertPool, ratings: lc.RatingDeck, government: EnterpriseSpec, gd: GovernmentDemand
 ) -> DemandPlan:
     sf = SUBFIELDS[gd.subfield]
     path = lc.status_path(rng, gd.status)
@@ -248,13 +250,14 @@ def _government_demand(
         submitted_at=None,
         status_changed_at=times[-1],
     )
-    _walk(rng, pool, plan, government, path, times)
+    _walk(rng, pool, ratings, plan, government, path, times)
     return plan
 
 
 def _walk(
     rng: random.Random,
     pool: lc.ExpertPool,
+    ratings: lc.RatingDeck,
     plan: DemandPlan,
     owner: EnterpriseSpec,
     path: list[DemandStatus],
@@ -343,7 +346,7 @@ def _walk(
             plan.docking.outcome = lc.outcome_text(rng, plan.subfield, plan.category)
             actor = (Role.SOCIETY, plan.docking.society_code)
         elif state is D.CLOSED and plan.docking is not None:
-            stars, comment = lc.rating(rng)
+            stars, comment = ratings.draw(rng)
             plan.docking.status, plan.docking.closed_at = DockingStatus.CLOSED, at
             plan.docking.rating, plan.docking.rating_comment = stars, comment
             reason, data = comment, {"rating": stars}

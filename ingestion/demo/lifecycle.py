@@ -367,9 +367,20 @@ def outcome_text(rng: random.Random, subfield: str, category: DemandCategory | N
     return f"专家团队{visits}次赴现场指导，围绕{topic}采用{method}，{goal}的目标基本实现，相关工艺已在生产中稳定应用。"
 
 
-def rating(rng: random.Random) -> tuple[int, str]:
-    stars = rng.choices((5, 4, 3, 2, 1), weights=(45, 33, 14, 5, 3))[0]
-    return stars, rng.choice(_RATING_COMMENTS[stars])
+class RatingDeck:
+    """Enterprise ratings drawn without replacement from a realistic spread (mostly 4–5, a few low)."""
+
+    SPREAD = (5,) * 9 + (4,) * 7 + (3,) * 3 + (2, 1)
+
+    def __init__(self) -> None:
+        self._deck: list[int] = []
+
+    def draw(self, rng: random.Random) -> tuple[int, str]:
+        if not self._deck:
+            self._deck = list(self.SPREAD)
+            rng.shuffle(self._deck)
+        stars = self._deck.pop()
+        return stars, rng.choice(_RATING_COMMENTS[stars])
 
 
 def reason_for(rng: random.Random, state: DemandStatus, topic: str) -> str | None:
