@@ -24,23 +24,13 @@ def test_every_package_on_disk_is_listed_in_pyproject() -> None:
 
 def test_wheel_contains_migrations_and_data_files(tmp_path: Path) -> None:
     """Build the real wheel and look inside: migrations, regions, dictionaries and demo code ship."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("zhuli-*.whl")
+    # Build from a copy: setuptools writes build/ and *.egg-info into the source tree.
+    source, out = tmp_path / "src", tmp_path / "dist"
+    skip = shutil.ignore_patterns(".venv", "var", "build", ".git", "*.egg-info", "__pycache__", ".*_cache")
+    shutil.copytree(ROOT, source, ignore=skip)
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    subprocess.run([*pip, "-w", str(out), str(source)], check=True, capture_output=True)
+    (wheel,) = out.glob("zhuli-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "models/migrations/env.py",
