@@ -6,7 +6,7 @@ the FAISS index follows that log (its watermark is the highest change id it has 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
@@ -106,36 +106,24 @@ def upsert_expert(
 ) -> tuple[Expert, bool]:
     """Create or update the expert with ``data.code``; returns ``(expert, changed)``.
 
-    ``changed`` is true when anything was written. A ProfileChange (which makes the search index
-    re-read the expert) is only logged when something matching uses changed, not for contact
-    details. Works and society memberships are replaced by what ``data`` lists. ``society_ids`` and
-    ``region_codes`` may be passed by bulk callers to avoid a lookup per row.
+    See :func:`upsert_experts`, which this calls with one item.
     """
-    if society_ids is None:
-        society_ids = society_ids_by_code(session, data.society_codes)
+    ((expert, changed),) = upsert_experts(session, [data], society_ids=society_ids, region_codes=region_codes)
+    return expert, changed
+
+
+def _check_references(data: ExpertIn, society_ids: Mapping[str, int], region_codes: set[str]) -> None:
     missing = [c for c in data.society_codes if c not in society_ids]
     if missing:
         raise ValidationFailed(f"学会编号不存在：{'、'.join(missing)}", fields={"society_codes": missing})
-    if data.region_code is not None:
-        known = data.region_code in region_codes if region_codes is not None else None
-        if known is False or (known is None and session.get(Region, data.region_code) is None):
-            raise ValidationFailed(f"行政区划代码 {data.region_code} 不存在或不属于福建省")
+    if data.region_code is not None and data.region_code not in region_codes:
+        raise ValidationFailed(f"行政区划代码 {data.region_code} 不存在或不属于福建省")
 
-    expert = session.scalar(
-        select(Expert)
-        .where(Expert.code == data.code)
-        .options(selectinload(Expert.works), selectinload(Expert.memberships))
-    )
-    created = expert is None
-    before = None if expert is None else _expert_snapshot(expert)
-    contacts_before = None if expert is None else _contact_snapshot(expert)
-    if expert is None:
-        expert = Expert(code=data.code, works=[], memberships=[])
-        session.add(expert)
+
+def _apply(expert: Expert, data: ExpertIn, society_ids: Mapping[str, int]) -> None:
     for attr in ("name", "title", "employer", "department", "fields", "bio", "region_code", "capacity"):
         setattr(expert, attr, getattr(data, attr))
     expert.email, expert.phone, expert.is_active = data.email, data.phone, data.is_active
-
     wanted_works = [(w.kind, w.title, tuple(w.keywords), w.abstract, w.year) for w in data.works]
     current_works = [(w.kind, w.title, tuple(w.keywords), w.abstract, w.year) for w in expert.works]
     if wanted_works != current_works:
@@ -146,11 +134,65 @@ def upsert_expert(
         expert.memberships = [
             SocietyMembership(society_id=sid, position=positions.get(sid, "会员")) for sid in wanted_societies
         ]
+
+
+_CHUNK = 500
+
+
+def upsert_experts(
+    session: Session,
+    items: Sequence[ExpertIn],
+    *,
+    society_ids: Mapping[str, int] | None = None,
+    region_codes: set[str] | None = None,
+) -> list[tuple[Expert, bool]]:
+    """Create or update experts by ``code``, in order; returns ``(expert, changed)`` for each item.
+
+    ``changed`` is true when anything was written. A ProfileChange (which makes the search index
+    re-read the expert) is only logged when something matching uses changed, not for contact
+    details. Works and society memberships are replaced by what each item lists. References are
+    checked for every item before anything is written; existing experts are read in a few queries
+    and everything is flushed once, so bulk callers (imports, demo data) pay no per-row round trip.
+    """
+    if society_ids is None:
+        society_ids = society_ids_by_code(session, {c for d in items for c in d.society_codes})
+    if region_codes is None:
+        wanted = {d.region_code for d in items if d.region_code is not None}
+        region_codes = set(session.scalars(select(Region.code).where(Region.code.in_(wanted)))) if wanted else set()
+    for data in items:
+        _check_references(data, society_ids, region_codes)
+
+    touched: list[tuple[Expert, bool, tuple[object, ...] | None, tuple[object, ...] | None]] = []
+    with session.no_autoflush:
+        by_code: dict[str, Expert] = {}
+        codes = list(dict.fromkeys(d.code for d in items))
+        for i in range(0, len(codes), _CHUNK):
+            stmt = (
+                select(Expert)
+                .where(Expert.code.in_(codes[i : i + _CHUNK]))
+                .options(selectinload(Expert.works), selectinload(Expert.memberships))
+            )
+            by_code.update((e.code, e) for e in session.scalars(stmt))
+        for data in items:
+            expert = by_code.get(data.code)
+            created = expert is None
+            before = None if expert is None else _expert_snapshot(expert)
+            contacts_before = None if expert is None else _contact_snapshot(expert)
+            if expert is None:
+                expert = by_code[data.code] = Expert(code=data.code, works=[], memberships=[])
+                session.add(expert)
+            _apply(expert, data, society_ids)
+            touched.append((expert, created, before, contacts_before))
     session.flush()
-    matching_changed = created or before != _expert_snapshot(expert)
-    if matching_changed:
-        record_change(session, "expert", expert.id)
-    return expert, matching_changed or contacts_before != _contact_snapshot(expert)
+
+    results: list[tuple[Expert, bool]] = []
+    for expert, created, before, contacts_before in touched:
+        matching_changed = created or before != _expert_snapshot(expert)
+        if matching_changed:
+            record_change(session, "expert", expert.id)
+        results.append((expert, matching_changed or contacts_before != _contact_snapshot(expert)))
+    session.flush()
+    return results
 
 
 def set_expert_active(session: Session, expert_id: int, active: bool) -> Expert:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import DomainError
-from directory.profiles import ExpertIn, SocietyIn, WorkIn, upsert_expert, upsert_society
+from directory.profiles import ExpertIn, SocietyIn, WorkIn, upsert_experts, upsert_society
 from ingestion.columns import EXPERT_COLUMNS, SOCIETY_COLUMNS, Column, HeaderMapping, find_header, map_headers
 from ingestion.import_report import ImportKind, ImportReport, RowAction, RowOutcome
 from ingestion.import_rows import Lookups, ParsedRow, RowError, RowParser, parse_expert_row, parse_society_row
@@ -36,6 +36,8 @@ from models import Expert, Region, Society
 ProgressCallback = Callable[[str, int, int | None], None]
 """``(phase, done, total)`` with phase ``read`` / ``validate`` / ``write``; total None while unknown."""
 PHASE_LABELS = {"read": "读取文件", "validate": "校验", "write": "写入"}
+WRITE_BATCH = 200
+"""Rows written per call of the directory service (one flush each)."""
 _CHUNK = 500
 
 
@@ -104,9 +106,10 @@ class _ExpertImport:
             changed.append(_label(self.spec, "works"))
         return changed
 
-    def write(self, data: BaseModel) -> None:
-        assert isinstance(data, ExpertIn)
-        upsert_expert(self.session, data, society_ids=self.society_ids, region_codes=self.region_codes)
+    def write(self, batch: Sequence[BaseModel]) -> None:
+        experts = [d for d in batch if isinstance(d, ExpertIn)]
+        assert len(experts) == len(batch)
+        upsert_experts(self.session, experts, society_ids=self.society_ids, region_codes=self.region_codes)
 
 
 def _work_key(work: Any) -> tuple[object, ...]:
@@ -169,9 +172,10 @@ class _SocietyImport:
     def changes(self, data: BaseModel, current: Any) -> list[str]:
         return [_label(self.spec, key) for f, key in self.fields.items() if getattr(data, f) != getattr(current, f)]
 
-    def write(self, data: BaseModel) -> None:
-        assert isinstance(data, SocietyIn)
-        upsert_society(self.session, data)
+    def write(self, batch: Sequence[BaseModel]) -> None:
+        for data in batch:
+            assert isinstance(data, SocietyIn)
+            upsert_society(self.session, data)
 
 
 _Strategy = _ExpertImport | _SocietyImport
@@ -319,15 +323,21 @@ def _plan(
 
 def _write(session: Session, strategy: _Strategy, plans: Iterable[_Plan], progress: ProgressCallback) -> None:
     todo = [(outcome, data) for outcome, data in plans if outcome.action != "unchanged" and data is not None]
-    current: RowOutcome | None = None
+    batch: list[tuple[RowOutcome, BaseModel]] = []
     try:
         with session.begin_nested():
-            for i, (outcome, data) in enumerate(todo, start=1):
-                current = outcome
-                strategy.write(data)
-                progress("write", i, len(todo))
+            for start in range(0, len(todo), WRITE_BATCH):
+                batch = todo[start : start + WRITE_BATCH]
+                strategy.write([data for _, data in batch])
+                progress("write", start + len(batch), len(todo))
     except (SQLAlchemyError, DomainError) as exc:
-        where = f"写入第 {current.row} 行（编号 {current.code}）时出错" if current else "写入时出错"
+        first, last = (batch[0][0], batch[-1][0]) if batch else (None, None)
+        if first is None or last is None:
+            where = "写入时出错"
+        elif first is last:
+            where = f"写入第 {first.row} 行（编号 {first.code}）时出错"
+        else:
+            where = f"写入第 {first.row}–{last.row} 行之间时出错"
         reason = exc.message if isinstance(exc, DomainError) else type(exc).__name__
         raise ImportFailed(f"{where}，本次导入已全部撤销，没有写入任何数据（{reason}）") from exc
 

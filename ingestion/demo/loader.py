@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.security import hash_password
 from directory import credit_code
-from directory.profiles import SocietyIn, society_ids_by_code, upsert_expert, upsert_society
+from directory.profiles import SocietyIn, society_ids_by_code, upsert_experts, upsert_society
 from directory.regions import sync_regions
 from ingestion.demo.counts import DemoCounts
 from ingestion.demo.dataset import DemoDataset, build_dataset
@@ -170,18 +170,16 @@ def _load_experts(session: Session, dataset: DemoDataset, society_ids: dict[str,
     existing = set(session.scalars(select(Expert.code).where(Expert.code.like("DEMO-EXP-%"))))
     region_codes = set(session.scalars(select(Region.code)))
     society_codes = {i: c for c, i in society_ids.items()}
-    # upsert_expert flushes each expert itself; autoflush before its lookup would only flush twice.
-    with session.no_autoflush:
-        for plan in dataset.experts:
-            if plan.data.code in existing:
-                continue
-            expert, _ = upsert_expert(session, plan.data, society_ids=society_ids, region_codes=region_codes)
-            positions = dict(plan.positions)
-            for membership in expert.memberships:
-                membership.position = positions.get(society_codes[membership.society_id], membership.position)
-            counts.experts += 1
-            counts.expert_works += len(plan.data.works)
-            counts.memberships += len(expert.memberships)
+    plans = [plan for plan in dataset.experts if plan.data.code not in existing]
+    written = upsert_experts(session, [p.data for p in plans], society_ids=society_ids, region_codes=region_codes)
+    for plan, (expert, _) in zip(plans, written, strict=True):
+        positions = dict(plan.positions)
+        for membership in expert.memberships:
+            membership.position = positions.get(society_codes[membership.society_id], membership.position)
+        counts.experts += 1
+        counts.expert_works += len(plan.data.works)
+        counts.memberships += len(expert.memberships)
+    session.flush()
 
 
 def _openid(key: str) -> str:
