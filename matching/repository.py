@@ -1,0 +1,330 @@
+"""Every query the matcher runs against the database, returning plain records (no live ORM rows)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import (
+    Demand,
+    Docking,
+    DockingExpert,
+    DockingStatus,
+    Enterprise,
+    Expert,
+    ExpertWork,
+    ProfileChange,
+    Region,
+    ServiceStation,
+    Society,
+    SocietyMembership,
+)
+
+FINISHED_DOCKINGS = (DockingStatus.COMPLETED, DockingStatus.CLOSED, DockingStatus.CANCELLED)
+"""A docking in any other state occupies its experts (capacity constraint)."""
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRecord:
+    id: int
+    title: str
+    keywords: tuple[str, ...]
+    abstract: str
+    year: int | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertRecord:
+    id: int
+    is_active: bool
+    fields: str
+    bio: str
+    department: str
+    works: tuple[WorkRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SocietyRecord:
+    id: int
+    is_active: bool
+    name: str
+    discipline: str
+    description: str
+    industries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertFacts:
+    """What the constraints and the result need to know about a candidate expert."""
+
+    id: int
+    name: str
+    title: str
+    employer: str
+    region_code: str | None
+    capacity: int
+    is_active: bool
+    load: int
+    society_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemandRecord:
+    id: int
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    industry: str
+    region_code: str
+    enterprise_name: str
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    watermark: int
+    expert_ids: set[int] = field(default_factory=set)
+    society_ids: set[int] = field(default_factory=set)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def max_change_id(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(ProfileChange.id), 0))) or 0)
+
+
+def changes_after(session: Session, watermark: int) -> ChangeSet:
+    rows = session.execute(
+        select(ProfileChange.id, ProfileChange.kind, ProfileChange.ref_id)
+        .where(ProfileChange.id > watermark)
+        .order_by(ProfileChange.id)
+    )
+    changes = ChangeSet(watermark=watermark)
+    for change_id, kind, ref_id in rows:
+        changes.watermark = max(changes.watermark, change_id)
+        (changes.expert_ids if kind == "expert" else changes.society_ids).add(ref_id)
+    return changes
+
+
+def _expert_record(expert: Expert) -> ExpertRecord:
+    return ExpertRecord(
+        id=expert.id,
+        is_active=expert.is_active,
+        fields=expert.fields or "",
+        bio=expert.bio or "",
+        department=expert.department or "",
+        works=tuple(
+            WorkRecord(
+                id=w.id,
+                title=w.title,
+                keywords=tuple(w.keywords or ()),
+                abstract=w.abstract or "",
+                year=w.year,
+                kind=str(w.kind),
+            )
+            for w in expert.works
+        ),
+    )
+
+
+def expert_records(session: Session, expert_ids: Iterable[int]) -> dict[int, ExpertRecord]:
+    """Records of the given experts that exist (active or not), with their works."""
+    ids = sorted(set(expert_ids))
+    out: dict[int, ExpertRecord] = {}
+    for chunk in _chunks(ids):
+        experts = session.scalars(select(Expert).where(Expert.id.in_(chunk)).options(selectinload(Expert.works)))
+        for expert in experts:
+            out[expert.id] = _expert_record(expert)
+    return out
+
+
+def active_expert_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Expert.id).where(Expert.is_active.is_(True)).order_by(Expert.id)))
+
+
+def iter_active_experts(session: Session, batch: int = _CHUNK) -> Iterator[list[ExpertRecord]]:
+    """All active experts in id order, ``batch`` at a time (bounded memory on big directories)."""
+    ids = active_expert_ids(session)
+    for start in range(0, len(ids), batch):
+        records = expert_records(session, ids[start : start + batch])
+        yield [records[i] for i in ids[start : start + batch] if i in records]
+
+
+def count_active_works(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count(ExpertWork.id))
+            .join(Expert, Expert.id == ExpertWork.expert_id)
+            .where(Expert.is_active.is_(True))
+        )
+        or 0
+    )
+
+
+def society_records(session: Session, society_ids: Iterable[int] | None = None) -> dict[int, SocietyRecord]:
+    stmt = select(Society)
+    if society_ids is not None:
+        stmt = stmt.where(Society.id.in_(sorted(set(society_ids))))
+    return {
+        s.id: SocietyRecord(
+            id=s.id,
+            is_active=s.is_active,
+            name=s.name,
+            discipline=s.discipline or "",
+            description=s.description or "",
+            industries=tuple(s.industries or ()),
+        )
+        for s in session.scalars(stmt)
+    }
+
+
+def active_society_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Society.id).where(Society.is_active.is_(True)).order_by(Society.id)))
+
+
+def demand_record(session: Session, demand_id: int) -> DemandRecord | None:
+    row = session.execute(
+        select(Demand, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Demand.enterprise_id)
+        .where(Demand.id == demand_id)
+    ).first()
+    if row is None:
+        return None
+    demand, enterprise_name = row
+    return DemandRecord(
+        id=demand.id,
+        title=demand.title,
+        description=demand.description,
+        keywords=tuple(demand.keywords or ()),
+        industry=demand.industry or "",
+        region_code=demand.region_code,
+        enterprise_name=enterprise_name,
+    )
+
+
+def expert_facts(session: Session, expert_ids: Iterable[int]) -> dict[int, ExpertFacts]:
+    """Current facts (load from open dockings, memberships) of the given experts."""
+    ids = sorted(set(expert_ids))
+    loads: dict[int, int] = defaultdict(int)
+    societies: dict[int, list[int]] = defaultdict(list)
+    rows: list[tuple[int, str, str, str, str | None, int, bool]] = []
+    for chunk in _chunks(ids):
+        rows.extend(
+            session.execute(
+                select(
+                    Expert.id,
+                    Expert.name,
+                    Expert.title,
+                    Expert.employer,
+                    Expert.region_code,
+                    Expert.capacity,
+                    Expert.is_active,
+                ).where(Expert.id.in_(chunk))
+            )
+        )
+        for expert_id, n in session.execute(
+            select(DockingExpert.expert_id, func.count())
+            .join(Docking, Docking.id == DockingExpert.docking_id)
+            .where(DockingExpert.expert_id.in_(chunk), Docking.status.not_in(FINISHED_DOCKINGS))
+            .group_by(DockingExpert.expert_id)
+        ):
+            loads[expert_id] = int(n)
+        for expert_id, society_id in session.execute(
+            select(SocietyMembership.expert_id, SocietyMembership.society_id)
+            .join(Society, Society.id == SocietyMembership.society_id)
+            .where(SocietyMembership.expert_id.in_(chunk), Society.is_active.is_(True))
+        ):
+            societies[expert_id].append(society_id)
+    return {
+        r[0]: ExpertFacts(
+            id=r[0],
+            name=r[1],
+            title=r[2] or "",
+            employer=r[3] or "",
+            region_code=r[4],
+            capacity=int(r[5]),
+            is_active=bool(r[6]),
+            load=loads.get(r[0], 0),
+            society_ids=tuple(sorted(societies.get(r[0], ()))),
+        )
+        for r in rows
+    }
+
+
+def work_titles(session: Session, work_ids: Iterable[int]) -> dict[int, WorkRecord]:
+    ids = sorted(set(work_ids))
+    out: dict[int, WorkRecord] = {}
+    for chunk in _chunks(ids):
+        for w in session.scalars(select(ExpertWork).where(ExpertWork.id.in_(chunk))):
+            out[w.id] = WorkRecord(
+                id=w.id,
+                title=w.title,
+                keywords=tuple(w.keywords or ()),
+                abstract="",
+                year=w.year,
+                kind=str(w.kind),
+            )
+    return out
+
+
+def society_names(session: Session, society_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """``id -> (code, name)`` of the given societies."""
+    ids = sorted(set(society_ids))
+    return {
+        sid: (code, name)
+        for sid, code, name in session.execute(
+            select(Society.id, Society.code, Society.name).where(Society.id.in_(ids))
+        )
+    }
+
+
+def society_member_ids(session: Session, society_ids: Iterable[int]) -> dict[int, list[int]]:
+    ids = sorted(set(society_ids))
+    out: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for society_id, expert_id in session.execute(
+            select(SocietyMembership.society_id, SocietyMembership.expert_id).where(
+                SocietyMembership.society_id.in_(chunk)
+            )
+        ):
+            out[society_id].append(expert_id)
+    return dict(out)
+
+
+def stations_in(session: Session, region_codes: Iterable[str]) -> dict[int, list[str]]:
+    """``society id -> region codes`` of its service stations among ``region_codes``."""
+    codes = sorted(set(region_codes))
+    out: dict[int, list[str]] = defaultdict(list)
+    for society_id, code in session.execute(
+        select(ServiceStation.society_id, ServiceStation.region_code).where(ServiceStation.region_code.in_(codes))
+    ):
+        out[society_id].append(code)
+    return dict(out)
+
+
+def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(wanted))).all())
+
+
+def stations_near(session: Session, region_code: str) -> dict[int, list[str]]:
+    """``society id -> station region codes`` in the same prefecture-level city as ``region_code``."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for society_id, code in session.execute(
+        select(ServiceStation.society_id, ServiceStation.region_code).where(
+            ServiceStation.region_code.like(f"{region_code[:4]}%")
+        )
+    ):
+        out[society_id].append(code)
+    return dict(out)

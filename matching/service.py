@@ -1,0 +1,310 @@
+"""Use case: match a demand to experts and societies, with constraints and reasons.
+
+``match_demand`` never commits; it may add embedding-cache rows to the session (the demand's vector),
+which the caller's unit of work keeps.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound, ServiceUnavailable
+from ingestion.segment import cut, search_tokens
+from matching import repository as repo
+from matching.documents import demand_text
+from matching.embedding import embed_texts
+from matching.engine import MatchingEngine
+from matching.index import ExpertIndex
+from matching.policy import MatchPolicy
+from matching.schemas import (
+    ExcludedExpert,
+    ExpertMatch,
+    MatchResult,
+    SocietyMatch,
+    SupportingWork,
+    TeamMember,
+)
+from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, supporting_works
+
+PROVINCE_CODE = "350000"
+MAX_EXCLUDED_SHOWN = 10
+MATCHED_KEYWORDS = 8
+
+
+@dataclass
+class RankedExpert:
+    expert_id: int
+    score: float
+    relevance: float
+    bonus: float
+    evidence: ExpertEvidence
+    facts: repo.ExpertFacts
+
+
+def _org(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "()（）·-—")
+
+
+_ORGANISATION_ENDINGS = ("公司", "集团", "厂", "研究院", "研究所", "大学", "学院", "中心", "医院", "协会", "学会")
+_ENTITY_ENDINGS = ("公司", "集团", "厂")
+
+
+def same_organisation(employer: str, enterprise: str) -> bool:
+    """Conflict of interest: the expert works for the enterprise, or for a unit of it.
+
+    Names are compared after NFKC, without spaces, brackets and dots. A longer name counts as the
+    same organisation when it is the shorter, complete name plus a sub-unit (``…有限公司研究院``),
+    not when the rest is another legal entity (``福州大学`` vs ``福州大学城建设有限公司``).
+    """
+    a, b = _org(employer), _org(enterprise)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if not long_.startswith(short) or not short.endswith(_ORGANISATION_ENDINGS):
+        return False
+    return not long_[len(short) :].endswith(_ENTITY_ENDINGS)
+
+
+def _area_of(code: str) -> tuple[str, bool]:
+    """``(prefix, is_city)``: a city-level demand covers the whole city."""
+    if code.endswith("00"):
+        return code[:4], True
+    return code, False
+
+
+def region_bonus(demand_region: str, expert_region: str | None, policy: MatchPolicy) -> float:
+    if not expert_region or not demand_region or demand_region == PROVINCE_CODE:
+        return 0.0
+    area, is_city = _area_of(demand_region)
+    if (is_city and expert_region.startswith(area)) or expert_region == demand_region:
+        return policy.region_bonus_same_area
+    if expert_region[:4] == demand_region[:4]:
+        return policy.region_bonus_same_city
+    return 0.0
+
+
+def _exclusion(facts: repo.ExpertFacts | None, enterprise_name: str) -> str | None:
+    if facts is None or not facts.is_active:
+        return "专家已停用"
+    if facts.load >= facts.capacity:
+        return f"已满负荷（在办 {facts.load} 项，上限 {facts.capacity} 项）"
+    if same_organisation(facts.employer, enterprise_name):
+        return "与提出需求的企业同属一个单位（利益回避）"
+    return None
+
+
+def rank_experts(
+    session: Session,
+    engine: MatchingEngine,
+    demand: repo.DemandRecord,
+    policy: MatchPolicy,
+) -> tuple[list[RankedExpert], list[ExcludedExpert], QueryEvidence, np.ndarray, ExpertIndex]:
+    """All eligible candidates, best first, and the relevant ones a constraint excluded."""
+    index = engine.index
+    if index is None:
+        raise ServiceUnavailable("匹配索引尚未就绪，请稍后再试")
+    text = demand_text(demand)
+    vector = embed_texts(session, engine.encoder, [text], "query")[0]
+    query_ids = index.vocab.lookup(search_tokens(text))
+    evidence = gather_evidence(index, vector, query_ids, engine.weights)
+    weights = engine.weights
+    relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
+    facts = repo.expert_facts(session, relevance)
+    ranked: list[RankedExpert] = []
+    excluded: list[ExcludedExpert] = []
+    for expert_id in sorted(relevance, key=lambda e: (-relevance[e], e)):
+        f = facts.get(expert_id)
+        reason = _exclusion(f, demand.enterprise_name)
+        if reason is not None or f is None:
+            if len(excluded) < MAX_EXCLUDED_SHOWN:
+                excluded.append(ExcludedExpert(expert_id=expert_id, name=f.name if f else "", reason=reason or ""))
+            continue
+        bonus = region_bonus(demand.region_code, f.region_code, policy)
+        rel = relevance[expert_id]
+        ranked.append(RankedExpert(expert_id, rel * (1 + bonus), rel, bonus, evidence.experts[expert_id], f))
+    ranked.sort(key=lambda r: (-r.score, r.expert_id))
+    return ranked, excluded, evidence, vector, index
+
+
+def _query_words(demand: repo.DemandRecord) -> list[str]:
+    words = [unicodedata.normalize("NFKC", k).strip().lower() for k in demand.keywords]
+    words += cut(demand_text(demand))
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def _matched_keywords(index: ExpertIndex, expert_id: int, words: list[tuple[str, int]]) -> list[str]:
+    """Demand words found in the expert's profile, rarest first, without words inside longer ones."""
+    with index.lock.read():
+        document = set(index.profile_document(expert_id).tolist())
+        profiles = index.lexical.profiles
+        hits = sorted(((w, profiles.idf(i)) for w, i in words if i in document), key=lambda t: -t[1])
+    kept: list[str] = []
+    for word, _ in hits:
+        if any(word in k for k in kept):
+            continue
+        kept = [k for k in kept if k not in word] + [word]
+        if len(kept) == MATCHED_KEYWORDS:
+            break
+    return kept
+
+
+def _expert_reason(keywords: list[str], works: list[SupportingWork], region: str | None) -> str:
+    parts: list[str] = []
+    if keywords:
+        parts.append("关键词吻合：" + "、".join(keywords[:5]))
+    strong = [w for w in works if w.score >= 0.3][:2] or works[:1]
+    if strong:
+        parts.append("代表成果：" + "".join(f"《{w.title}》" for w in strong))
+    if region:
+        parts.append(f"同在{region}，便于对接")
+    return "；".join(parts) if parts else "研究方向与需求语义相近"
+
+
+def _rank_societies(
+    session: Session,
+    demand: repo.DemandRecord,
+    ranked: list[RankedExpert],
+    evidence: QueryEvidence,
+    policy: MatchPolicy,
+) -> list[SocietyMatch]:
+    dense = evidence.societies_dense
+    candidates = set(dense) | set(evidence.societies_lexical)
+    if not candidates:
+        return []
+    members: dict[int, list[RankedExpert]] = {}
+    for r in ranked:
+        for society_id in r.facts.society_ids:
+            members.setdefault(society_id, []).append(r)
+    best = ranked[0].score if ranked else 0.0
+    stations = repo.stations_near(session, demand.region_code) if demand.region_code != PROVINCE_CODE else {}
+    area, is_city = _area_of(demand.region_code)
+    names = repo.society_names(session, candidates)
+    region_name = repo.region_names(session, [c for codes in stations.values() for c in codes])
+    scored: list[tuple[float, SocietyMatch]] = []
+    for society_id in candidates:
+        if society_id not in names:
+            continue
+        profile = 0.5 * dense.get(society_id, 0.0) + 0.5 * evidence.societies_lexical.get(society_id, 0.0)
+        team = members.get(society_id, [])[: policy.team_size]
+        member_score = sum(r.score for r in team) / (policy.team_size * best) if best > 0 else 0.0
+        base = policy.society_weight_profile * profile + policy.society_weight_members * member_score
+        codes = stations.get(society_id, [])
+        in_area = any((is_city and c.startswith(area)) or c == demand.region_code for c in codes)
+        bonus = policy.station_bonus_same_area if in_area else policy.station_bonus_same_city if codes else 0.0
+        score = base * (1 + bonus)
+        reason = [f"学会业务与需求相关度 {profile:.2f}"]
+        if team:
+            reason.append(
+                f"{len(members[society_id])} 位相关会员专家，推荐团队：" + "、".join(r.facts.name for r in team)
+            )
+        else:
+            reason.append("暂无可用的相关会员专家")
+        if codes:
+            where = "、".join(region_name.get(c, c) for c in codes[:3])
+            reason.append(f"在{where}设有服务站")
+        scored.append(
+            (
+                score,
+                SocietyMatch(
+                    rank=0,
+                    society_id=society_id,
+                    code=names[society_id][0],
+                    name=names[society_id][1],
+                    score=round(score, 6),
+                    score_parts={
+                        "profile": round(policy.society_weight_profile * profile, 6),
+                        "members": round(policy.society_weight_members * member_score, 6),
+                        "station": round(base * bonus, 6),
+                    },
+                    has_station_in_region=in_area,
+                    team=[
+                        TeamMember(
+                            expert_id=r.expert_id,
+                            name=r.facts.name,
+                            role="leader" if i == 0 else "member",
+                            score=round(r.score, 6),
+                        )
+                        for i, r in enumerate(team)
+                    ],
+                    reason="；".join(reason),
+                ),
+            )
+        )
+    scored.sort(key=lambda t: (-t[0], t[1].society_id))
+    out = [m for _, m in scored[: policy.top_societies]]
+    for i, m in enumerate(out, 1):
+        m.rank = i
+    return out
+
+
+def match_demand(
+    session: Session,
+    engine: MatchingEngine,
+    demand_id: int,
+    *,
+    top_experts: int | None = None,
+    top_societies: int | None = None,
+    policy: MatchPolicy | None = None,
+    explain: bool = True,
+) -> MatchResult:
+    """Ranked experts and societies for a demand, with score parts and reasons.
+
+    ``explain=False`` leaves out keywords, supporting works and reasons (the evaluation ranks 1000
+    experts per demand and needs only the order).
+    """
+    policy = (policy or engine.policy).with_sizes(top_experts, top_societies)
+    demand = repo.demand_record(session, demand_id)
+    if demand is None:
+        raise NotFound(f"需求 {demand_id} 不存在")
+    engine.sync(session)
+    ranked, excluded, evidence, vector, index = rank_experts(session, engine, demand, policy)
+    top = ranked[: policy.top_experts]
+    explained = top if explain else []
+    region_name = repo.region_names(session, [demand.region_code, *(r.facts.region_code or "" for r in explained)])
+    best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
+    titles = repo.work_titles(session, [w for ws in best_works.values() for w, _ in ws])
+    words = [(w, i) for w in _query_words(demand) for i in index.vocab.lookup([w])] if explain else []
+    experts: list[ExpertMatch] = []
+    for rank, r in enumerate(top, 1):
+        works = [
+            SupportingWork(id=w, title=titles[w].title, year=titles[w].year, kind=titles[w].kind, score=round(s, 4))
+            for w, s in best_works.get(r.expert_id, [])
+            if w in titles
+        ]
+        keywords = _matched_keywords(index, r.expert_id, words) if explain else []
+        parts = {k: round(v, 6) for k, v in r.evidence.parts(engine.weights).items()}
+        parts["region"] = round(r.relevance * r.bonus, 6)
+        region = region_name.get(r.facts.region_code or "") if r.bonus > 0 else None
+        experts.append(
+            ExpertMatch(
+                rank=rank,
+                expert_id=r.expert_id,
+                name=r.facts.name,
+                title=r.facts.title,
+                employer=r.facts.employer,
+                region_code=r.facts.region_code,
+                score=round(r.score, 6),
+                score_parts=parts,
+                matched_keywords=keywords,
+                supporting_works=works,
+                society_ids=list(r.facts.society_ids),
+                reason=_expert_reason(keywords, works, region) if explain else "",
+            )
+        )
+    societies = _rank_societies(session, demand, ranked, evidence, policy) if policy.top_societies > 0 else []
+    return MatchResult(
+        demand_id=demand.id,
+        model=index.model_id,
+        index_watermark=index.watermark,
+        experts=experts,
+        societies=societies,
+        excluded=excluded,
+        query_keywords=[w for w, _ in words][:20],
+    )

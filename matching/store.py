@@ -1,0 +1,226 @@
+"""Persisting an :class:`~matching.index.ExpertIndex` beside the database.
+
+``<index_dir>/manifest.json`` is the only file ever replaced in place (``os.replace``, atomic); it
+names a generation directory holding the FAISS files and the token store, with their SHA-256::
+
+    index/
+      manifest.json          {"format", "generation", "model", "dimension", "counts", "watermark",
+                              "built_at", "saved_at", "files": {name: sha256}}
+      g00000042-1a2b3c4d/    experts.faiss  works.faiss  societies.faiss  tokens.npz  vocab.json
+
+Writers take an exclusive ``flock`` on ``index/.lock`` (several API processes may save); a reader
+that finds a file missing, a checksum wrong, a count or dimension off, or the model changed gets
+:class:`IndexUnavailable` and the engine rebuilds from the database.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from matching.index import ExpertIndex
+from matching.lexical import Vocabulary
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+_FAISS_FILES = ("experts.faiss", "works.faiss", "societies.faiss")
+_KEEP_GENERATIONS = 2
+
+
+class IndexUnavailable(Exception):
+    """The persisted index cannot be used (missing, corrupt, other model); ``reason`` says why."""
+
+    def __init__(self, reason: str, *, state: str = "corrupt") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.state = state
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextmanager
+def _exclusive(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _ragged(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
+    offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
+    flat = np.concatenate(arrays).astype(np.int32) if arrays else np.zeros(0, np.int32)
+    return offsets, flat
+
+
+def _unragged(offsets: np.ndarray, flat: np.ndarray) -> list[np.ndarray]:
+    return [flat[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    path = directory / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"format": None}
+    return data if isinstance(data, dict) else {"format": None}
+
+
+def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
+    """Write ``index`` as a new generation and point the manifest at it."""
+    directory = Path(directory)
+    with _exclusive(directory), index.lock.read():
+        generation = f"g{index.watermark:08d}-{uuid.uuid4().hex[:8]}"
+        gen_dir = directory / generation
+        gen_dir.mkdir(parents=True)
+        faiss.write_index(index.experts, str(gen_dir / "experts.faiss"))
+        faiss.write_index(index.works, str(gen_dir / "works.faiss"))
+        faiss.write_index(index.societies, str(gen_dir / "societies.faiss"))
+        expert_ids = sorted(index.expert_works)
+        keys = sorted(index.key_tokens)
+        key_pos = {k: i for i, k in enumerate(keys)}
+        work_ids = [w for e in expert_ids for w in index.expert_works[e]]
+        society_ids = sorted(index.society_tokens)
+        p_off, p_flat = _ragged([index.profile_tokens[e] for e in expert_ids])
+        k_off, k_flat = _ragged([index.key_tokens[k] for k in keys])
+        s_off, s_flat = _ragged([index.society_tokens[s] for s in society_ids])
+        with (gen_dir / "tokens.npz").open("wb") as fh:
+            np.savez(
+                fh,
+                expert_ids=np.asarray(expert_ids, dtype=np.int64),
+                expert_work_counts=np.asarray([len(index.expert_works[e]) for e in expert_ids], dtype=np.int64),
+                work_ids=np.asarray(work_ids, dtype=np.int64),
+                work_keys=np.asarray([key_pos[index.work_key[w]] for w in work_ids], dtype=np.int64),
+                profile_offsets=p_off,
+                profile_tokens=p_flat,
+                key_offsets=k_off,
+                key_tokens=k_flat,
+                society_ids=np.asarray(society_ids, dtype=np.int64),
+                society_offsets=s_off,
+                society_tokens=s_flat,
+            )
+        (gen_dir / "vocab.json").write_text(
+            json.dumps({"tokens": index.vocab.tokens, "keys": keys}, ensure_ascii=False), encoding="utf-8"
+        )
+        files = {p.name: _sha256(p) for p in sorted(gen_dir.iterdir())}
+        for p in gen_dir.iterdir():
+            with p.open("rb") as fh:
+                os.fsync(fh.fileno())
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "generation": generation,
+            "model": index.model_id,
+            "dimension": index.dim,
+            "counts": index.counts(),
+            "watermark": index.watermark,
+            "built_at": index.built_at,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": files,
+        }
+        tmp = directory / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, directory / MANIFEST)
+        _prune(directory, keep=generation)
+    return manifest
+
+
+def _prune(directory: Path, keep: str) -> None:
+    generations = sorted(
+        (p for p in directory.iterdir() if p.is_dir() and p.name.startswith("g")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    stale = [p for p in generations if p.name != keep][: max(0, len(generations) - _KEEP_GENERATIONS)]
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
+    """Read and verify the persisted index; raise :class:`IndexUnavailable` if it cannot be trusted."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if manifest is None:
+        raise IndexUnavailable("索引文件不存在", state="missing")
+    if manifest.get("format") != FORMAT:
+        raise IndexUnavailable("索引清单无法识别")
+    if manifest.get("model") != model_id or manifest.get("dimension") != dim:
+        raise IndexUnavailable(
+            f"索引由模型 {manifest.get('model')}（{manifest.get('dimension')} 维）生成，当前为 {model_id}（{dim} 维）",
+            state="stale",
+        )
+    gen_dir = directory / str(manifest.get("generation"))
+    files: dict[str, str] = manifest.get("files") or {}
+    for name in (*_FAISS_FILES, "tokens.npz", "vocab.json"):
+        path = gen_dir / name
+        if not path.exists():
+            raise IndexUnavailable(f"索引文件 {name} 缺失")
+        if files.get(name) != _sha256(path):
+            raise IndexUnavailable(f"索引文件 {name} 校验失败")
+    try:
+        vocab_data = json.loads((gen_dir / "vocab.json").read_text(encoding="utf-8"))
+        index = ExpertIndex(
+            model_id=model_id,
+            dim=dim,
+            vocab=Vocabulary(vocab_data["tokens"]),
+            watermark=int(manifest["watermark"]),
+            built_at=str(manifest.get("built_at", "")),
+        )
+        index.experts = faiss.read_index(str(gen_dir / "experts.faiss"))
+        index.works = faiss.read_index(str(gen_dir / "works.faiss"))
+        index.societies = faiss.read_index(str(gen_dir / "societies.faiss"))
+        keys: list[str] = vocab_data["keys"]
+        with np.load(gen_dir / "tokens.npz", allow_pickle=False) as z:
+            expert_ids = z["expert_ids"].tolist()
+            counts = z["expert_work_counts"].tolist()
+            work_ids = z["work_ids"].tolist()
+            work_keys = z["work_keys"].tolist()
+            profile_tokens = _unragged(z["profile_offsets"], z["profile_tokens"])
+            key_tokens = _unragged(z["key_offsets"], z["key_tokens"])
+            society_ids = z["society_ids"].tolist()
+            society_tokens = _unragged(z["society_offsets"], z["society_tokens"])
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexUnavailable(f"索引文件无法读取：{exc}") from exc
+    for built in (index.experts, index.works, index.societies):
+        if not isinstance(built, faiss.IndexIDMap2) or built.d != dim:
+            raise IndexUnavailable("索引类型或维度与清单不符")
+    position = 0
+    for expert_id, n, tokens in zip(expert_ids, counts, profile_tokens, strict=True):
+        own = tuple(work_ids[position : position + n])
+        for offset, w in enumerate(own):
+            key = keys[work_keys[position + offset]]
+            index.work_expert[w] = expert_id
+            index.work_key[w] = key
+            index.key_works[key].add(w)
+        position += n
+        index.expert_works[expert_id] = own
+        index.register_own_document(expert_id, tokens)
+    index.key_tokens = dict(zip(keys, key_tokens, strict=True))
+    index.society_tokens = dict(zip(society_ids, society_tokens, strict=True))
+    expected = manifest.get("counts") or {}
+    actual = index.counts()
+    if actual != expected or actual["experts"] != len(index.expert_works) or actual["works"] != len(work_ids):
+        raise IndexUnavailable(f"索引条目数与清单不符（{actual} ≠ {expected}）")
+    index.refresh_lexical()
+    return index
