@@ -30,9 +30,9 @@ class MatchingSettings(BaseModel):
     top_societies: int = 5
     team_size: int = 3
     # Fusion of per-query normalised evidence (see matching/scoring.py; chosen on the dev set).
-    weight_lexical_profile: float = 0.5
+    weight_lexical_profile: float = 1.5
     weight_lexical_works: float = 1.0
-    weight_dense_works: float = 0.75
+    weight_dense_works: float = 0.25
     weight_dense_profile: float = 0.25
     work_depth: int = 100
     """Distinct work documents retrieved per evidence type; only these vote for their experts."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -198,27 +199,72 @@ def _store(session: Session, model_id: str, items: dict[str, np.ndarray]) -> Non
     session.flush()
 
 
-def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str], role: Role) -> np.ndarray:
-    """Vectors for ``texts`` (rows in order), encoding only those the cache does not hold.
+class _RecentVectors:
+    """A small in-process LRU in front of the database cache (repeat matches, rebuilds, tests)."""
 
-    With ``session=None`` nothing is cached. New vectors are added to the session (flushed, not
-    committed): the caller's unit of work keeps them.
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for h in hashes:
+                v = self._items.get((model_id, h))
+                if v is not None:
+                    self._items.move_to_end((model_id, h))
+                    found[h] = v
+        return found
+
+    def put_many(self, model_id: str, items: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            for h, v in items.items():
+                self._items[(model_id, h)] = v
+                self._items.move_to_end((model_id, h))
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+RECENT_VECTORS = 8192
+_recent = _RecentVectors(RECENT_VECTORS)
+
+
+def forget_recent_vectors() -> None:
+    """Drop the in-process vectors (the database cache stays)."""
+    _recent.clear()
+
+
+def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str], role: Role) -> np.ndarray:
+    """Vectors for ``texts`` (rows in order), encoding only those no cache holds.
+
+    Looks in :class:`~models.EmbeddingCache` (skipped with ``session=None``), then in a small
+    in-process LRU, and encodes the rest. Whatever the database lacked is added to the session
+    (flushed, not committed), so the database cache stays complete for rebuilds in other processes.
     """
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     if not texts:
         return out
     hashes = [text_hash(t, role) for t in texts]
-    cached = _cached(session, encoder.model_id, hashes, encoder.dim) if session is not None else {}
+    from_db = _cached(session, encoder.model_id, hashes, encoder.dim) if session is not None else {}
+    misses = [h for h in dict.fromkeys(hashes) if h not in from_db]
+    from_memory = _recent.get_many(encoder.model_id, misses)
     missing: dict[str, str] = {}
     for t, h in zip(texts, hashes, strict=True):
-        if h not in cached and h not in missing:
+        if h not in from_db and h not in from_memory and h not in missing:
             missing[h] = t
+    fresh: dict[str, np.ndarray] = {}
     if missing:
         vectors = encoder.encode(list(missing.values()), role)
         fresh = dict(zip(missing.keys(), vectors, strict=True))
-        if session is not None:
-            _store(session, encoder.model_id, fresh)
-        cached.update(fresh)
+        _recent.put_many(encoder.model_id, fresh)
+    if session is not None:
+        _store(session, encoder.model_id, {**from_memory, **fresh})
+    found = {**from_db, **from_memory, **fresh}
     for i, h in enumerate(hashes):
-        out[i] = cached[h]
+        out[i] = found[h]
     return out

@@ -214,7 +214,12 @@ class MatchingEngine:
         with self._mutex:
             if self._index is not index:  # rebuilt meanwhile
                 return 0
-            return self._catch_up(session, index)
+            try:
+                return self._catch_up(session, index)
+            except Exception as exc:  # keep serving the last good index; the next sync retries
+                log.exception("matching index sync failed")
+                self._state, self._reason = "stale", f"同步失败：{exc}"
+                return 0
 
     def _catch_up(self, session: Session, index: ExpertIndex) -> int:
         low = max(0, index.watermark - CHANGE_WINDOW)
@@ -247,6 +252,7 @@ class MatchingEngine:
             remove_societies=removed_societies,
             watermark=high,
         )
+        self._state, self._reason = "ready", ""
         self._applied |= new_ids
         self._applied = {i for i in self._applied if i > index.watermark - CHANGE_WINDOW}
         self._refresh_lexical(index)

@@ -1,7 +1,7 @@
 """Offline evaluation of the matcher on a labelled file (format: ../shared/eval/README.md).
 
 The file is loaded into a throw-away SQLite database through the directory's real profile writers
-(``upsert_society`` / ``upsert_expert``), the engine builds its index from that database exactly as
+(``upsert_society`` / ``upsert_experts``), the engine builds its index from that database exactly as
 in production, and every demand goes through :func:`matching.service.match_demand`. Two baselines
 are computed in the same run:
 
@@ -31,7 +31,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.migrations import upgrade
 from directory import credit_code
-from directory.profiles import ExpertIn, SocietyIn, WorkIn, society_ids_by_code, upsert_expert, upsert_society
+from directory.profiles import ExpertIn, SocietyIn, WorkIn, society_ids_by_code, upsert_experts, upsert_society
 from directory.regions import sync_regions
 from ingestion.segment import search_tokens
 from matching.embedding import Encoder, embed_texts
@@ -41,6 +41,7 @@ from matching.service import match_demand
 from models import Demand, DemandCategory, DemandSource, DemandStatus, Enterprise, Expert, Region, Society
 
 MRR_DEPTH = 1000
+LOAD_BATCH = 200
 PROVINCE_CODE = "350000"
 
 
@@ -128,6 +129,7 @@ def load_store(eval_set: EvalSet, url: str) -> LoadedStore:
                 session, SocietyIn(code=str(s["id"])[:32], name=name, description=_text(s.get("description")))
             )
         society_ids = society_ids_by_code(session)
+        batch: list[ExpertIn] = []
         for e in eval_set.experts:
             region = _text(e.get("region"))
             works = [
@@ -138,8 +140,7 @@ def load_store(eval_set: EvalSet, url: str) -> LoadedStore:
                 )
                 for w in e.get("works") or []
             ]
-            upsert_expert(
-                session,
+            batch.append(
                 ExpertIn(
                     code=str(e["id"])[:64],
                     name=(_text(e.get("name")) or str(e["id"]))[:64],
@@ -147,10 +148,13 @@ def load_store(eval_set: EvalSet, url: str) -> LoadedStore:
                     region_code=region if region in regions else None,
                     society_codes=[str(c)[:32] for c in e.get("societies") or [] if str(c)[:32] in society_ids],
                     works=works,
-                ),
-                society_ids=society_ids,
-                region_codes=regions,
+                )
             )
+            if len(batch) == LOAD_BATCH:
+                upsert_experts(session, batch, society_ids=society_ids, region_codes=regions)
+                batch = []
+        if batch:
+            upsert_experts(session, batch, society_ids=society_ids, region_codes=regions)
         enterprise = Enterprise(
             name="评测用虚拟企业",
             credit_code=credit_code.generate("350100", 99_000_001),

@@ -300,17 +300,6 @@ def society_member_ids(session: Session, society_ids: Iterable[int]) -> dict[int
     return dict(out)
 
 
-def stations_in(session: Session, region_codes: Iterable[str]) -> dict[int, list[str]]:
-    """``society id -> region codes`` of its service stations among ``region_codes``."""
-    codes = sorted(set(region_codes))
-    out: dict[int, list[str]] = defaultdict(list)
-    for society_id, code in session.execute(
-        select(ServiceStation.society_id, ServiceStation.region_code).where(ServiceStation.region_code.in_(codes))
-    ):
-        out[society_id].append(code)
-    return dict(out)
-
-
 def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
     wanted = sorted({c for c in codes if c})
     if not wanted:

@@ -32,9 +32,9 @@ from matching.index import ExpertIndex
 
 @dataclass(frozen=True)
 class FusionWeights:
-    lexical_profile: float = 0.5
+    lexical_profile: float = 1.5
     lexical_works: float = 1.0
-    dense_works: float = 0.75
+    dense_works: float = 0.25
     dense_profile: float = 0.25
     work_depth: int = 100
     works_per_expert: int = 10
@@ -127,7 +127,7 @@ def _dense_works(index: ExpertIndex, query: np.ndarray, depth: int) -> list[tupl
     total = int(index.works.ntotal)
     if total == 0 or depth <= 0:
         return []
-    k = min(total, depth * 8)
+    k = min(total, depth * 2)  # co-authored works repeat one text under several ids: widen if needed
     while True:
         scores, ids = index.works.search(query, k)
         seen: dict[str, float] = {}

@@ -13,11 +13,12 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ServiceUnavailable
-from ingestion.segment import cut, search_tokens
+from ingestion.segment import search_tokens
 from matching import repository as repo
 from matching.documents import demand_text
 from matching.embedding import embed_texts
 from matching.engine import MatchingEngine
+from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
 from matching.policy import MatchPolicy
 from matching.schemas import (
@@ -32,7 +33,6 @@ from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, sup
 
 PROVINCE_CODE = "350000"
 MAX_EXCLUDED_SHOWN = 10
-MATCHED_KEYWORDS = 8
 
 
 @dataclass
@@ -93,6 +93,8 @@ def region_bonus(demand_region: str, expert_region: str | None, policy: MatchPol
 def _exclusion(facts: repo.ExpertFacts | None, enterprise_name: str) -> str | None:
     if facts is None or not facts.is_active:
         return "专家已停用"
+    if facts.capacity == 0:
+        return "暂不接受对接（服务能力设为 0）"
     if facts.load >= facts.capacity:
         return f"已满负荷（在办 {facts.load} 项，上限 {facts.capacity} 项）"
     if same_organisation(facts.employer, enterprise_name):
@@ -118,53 +120,22 @@ def rank_experts(
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     facts = repo.expert_facts(session, relevance)
     ranked: list[RankedExpert] = []
-    excluded: list[ExcludedExpert] = []
+    left_out: list[tuple[float, ExcludedExpert]] = []
     for expert_id in sorted(relevance, key=lambda e: (-relevance[e], e)):
         f = facts.get(expert_id)
         reason = _exclusion(f, demand.enterprise_name)
         if reason is not None or f is None:
-            if len(excluded) < MAX_EXCLUDED_SHOWN:
-                excluded.append(ExcludedExpert(expert_id=expert_id, name=f.name if f else "", reason=reason or ""))
+            name = f.name if f else ""
+            left_out.append((relevance[expert_id], ExcludedExpert(expert_id=expert_id, name=name, reason=reason or "")))
             continue
         bonus = region_bonus(demand.region_code, f.region_code, policy)
         rel = relevance[expert_id]
         ranked.append(RankedExpert(expert_id, rel * (1 + bonus), rel, bonus, evidence.experts[expert_id], f))
     ranked.sort(key=lambda r: (-r.score, r.expert_id))
+    # Report only those a constraint kept out of the list the caller will see.
+    cutoff = ranked[policy.top_experts - 1].score if len(ranked) >= policy.top_experts else 0.0
+    excluded = [e for rel, e in left_out if rel >= cutoff][:MAX_EXCLUDED_SHOWN]
     return ranked, excluded, evidence, vector, index
-
-
-def _query_words(demand: repo.DemandRecord) -> list[str]:
-    words = [unicodedata.normalize("NFKC", k).strip().lower() for k in demand.keywords]
-    words += cut(demand_text(demand))
-    return list(dict.fromkeys(w for w in words if w))
-
-
-def _matched_keywords(index: ExpertIndex, expert_id: int, words: list[tuple[str, int]]) -> list[str]:
-    """Demand words found in the expert's profile, rarest first, without words inside longer ones."""
-    with index.lock.read():
-        document = set(index.profile_document(expert_id).tolist())
-        profiles = index.lexical.profiles
-        hits = sorted(((w, profiles.idf(i)) for w, i in words if i in document), key=lambda t: -t[1])
-    kept: list[str] = []
-    for word, _ in hits:
-        if any(word in k for k in kept):
-            continue
-        kept = [k for k in kept if k not in word] + [word]
-        if len(kept) == MATCHED_KEYWORDS:
-            break
-    return kept
-
-
-def _expert_reason(keywords: list[str], works: list[SupportingWork], region: str | None) -> str:
-    parts: list[str] = []
-    if keywords:
-        parts.append("关键词吻合：" + "、".join(keywords[:5]))
-    strong = [w for w in works if w.score >= 0.3][:2] or works[:1]
-    if strong:
-        parts.append("代表成果：" + "".join(f"《{w.title}》" for w in strong))
-    if region:
-        parts.append(f"同在{region}，便于对接")
-    return "；".join(parts) if parts else "研究方向与需求语义相近"
 
 
 def _rank_societies(
@@ -270,7 +241,11 @@ def match_demand(
     region_name = repo.region_names(session, [demand.region_code, *(r.facts.region_code or "" for r in explained)])
     best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
     titles = repo.work_titles(session, [w for ws in best_works.values() for w, _ in ws])
-    words = [(w, i) for w in _query_words(demand) for i in index.vocab.lookup([w])] if explain else []
+    words = (
+        [(w, i) for w in query_words(demand.keywords, demand_text(demand)) for i in index.vocab.lookup([w])]
+        if explain
+        else []
+    )
     experts: list[ExpertMatch] = []
     for rank, r in enumerate(top, 1):
         works = [
@@ -278,7 +253,7 @@ def match_demand(
             for w, s in best_works.get(r.expert_id, [])
             if w in titles
         ]
-        keywords = _matched_keywords(index, r.expert_id, words) if explain else []
+        keywords = matched_keywords(index, r.expert_id, words) if explain else []
         parts = {k: round(v, 6) for k, v in r.evidence.parts(engine.weights).items()}
         parts["region"] = round(r.relevance * r.bonus, 6)
         region = region_name.get(r.facts.region_code or "") if r.bonus > 0 else None
@@ -295,7 +270,7 @@ def match_demand(
                 matched_keywords=keywords,
                 supporting_works=works,
                 society_ids=list(r.facts.society_ids),
-                reason=_expert_reason(keywords, works, region) if explain else "",
+                reason=expert_reason(keywords, works, region) if explain else "",
             )
         )
     societies = _rank_societies(session, demand, ranked, evidence, policy) if policy.top_societies > 0 else []

@@ -36,7 +36,8 @@ from matching.lexical import Vocabulary
 FORMAT = 1
 MANIFEST = "manifest.json"
 _FAISS_FILES = ("experts.faiss", "works.faiss", "societies.faiss")
-_KEEP_GENERATIONS = 2
+_KEEP_GENERATIONS = 3
+"""Older generations are deleted; a process still loading one of the last three finds it."""
 
 
 class IndexUnavailable(Exception):

