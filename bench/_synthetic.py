@@ -21,7 +21,7 @@ from core.migrations import upgrade
 from directory import credit_code
 from directory.regions import sync_regions
 from ingestion.segment import user_terms
-from matching.documents import content_key, expert_own_text, expert_profile_text, work_text  # noqa: F401
+from matching.documents import expert_profile_text, work_text
 from matching.embedding import text_hash
 from matching.repository import ExpertRecord, WorkRecord
 from models import (
@@ -101,6 +101,7 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
         s.add(enterprise)
         s.flush()
         work_id = 0
+        cached: set[str] = set()  # composed texts can repeat; a text has one cache row
         for start in range(0, n_experts, BATCH):
             experts, works, members, cache = [], [], [], {}
             for i in range(start, min(n_experts, start + BATCH)):
@@ -136,8 +137,12 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
                 members.append({"expert_id": i + 1, "society_id": society_ids[t % SOCIETIES]})
                 record = ExpertRecord(i + 1, True, fields, "", "", tuple(record_works))
                 for text in [expert_profile_text(record), *(work_text(w) for w in record_works)]:
+                    h = text_hash(text, "document")
+                    if h in cached:
+                        continue
+                    cached.add(h)
                     v = centroids[t] + 0.9 * nrng.standard_normal(dim).astype(np.float32)
-                    cache[text_hash(text, "document")] = (v / np.linalg.norm(v)).astype("<f4")
+                    cache[h] = (v / np.linalg.norm(v)).astype("<f4")
             s.execute(insert(Expert), experts)
             s.execute(insert(ExpertWork), works)
             s.execute(insert(SocietyMembership), members)

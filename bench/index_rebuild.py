@@ -58,7 +58,7 @@ def run_one(n: int, model: str) -> dict[str, float]:
             ExpertIn(
                 code="X0000001",
                 name="更新的专家",
-                fields="锂电池隔膜；涂布工艺",
+                fields=f"锂电池隔膜；涂布工艺；{time.time_ns()}",  # always a real change
                 works=[WorkIn(title="锂电池隔膜涂布厚度在线检测", keywords=["隔膜"], abstract="涂布厚度闭环控制")],
             ),
         )

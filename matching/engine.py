@@ -42,11 +42,11 @@ log = logging.getLogger(__name__)
 
 CHANGE_WINDOW = 10_000
 """Change ids below the watermark that are still checked for late commits."""
-LEXICAL_SYNC_LIMIT = 20_000
+LEXICAL_SYNC_LIMIT = 5_000
 """Up to this many experts BM25 is rebuilt inside ``sync``; above, in a background thread."""
 SAVE_EVERY_CHANGES = 500
 SAVE_EVERY_SECONDS = 300.0
-SAVE_ALWAYS_BELOW = 50_000
+SAVE_ALWAYS_BELOW = 20_000
 """Indexes with fewer vectors than this are saved after every sync (it takes milliseconds)."""
 BUILD_BATCH = 500
 
@@ -74,9 +74,10 @@ class MatchingEngine:
         self._reason = ""
         self._applied: set[int] = set()
         self._unsaved_changes = 0
-        self._saved_at = 0.0
+        self._saved_at = time.monotonic()
         self._lexical_thread: threading.Thread | None = None
         self._background: np.ndarray | None = None
+        self._region_names: dict[str, str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> MatchingEngine:
@@ -107,6 +108,7 @@ class MatchingEngine:
             "dimension": index.dim if index else None,
             "count": index.counts()["experts"] if index else 0,
             "counts": index.counts() if index else {},
+            "kinds": index.kinds() if index else {},
             "watermark": index.watermark if index else None,
             "built_at": index.built_at if index else None,
             "lexical_current": index.lexical_is_current if index else None,
@@ -120,6 +122,12 @@ class MatchingEngine:
         if self._background is None:
             self._background = background_vector(self.encoder.encode_documents(list(REFERENCE_TEXTS)))
         index.background = self._background
+
+    def region_names(self, session: Session) -> dict[str, str]:
+        """Region code -> name (reference data: read once per process)."""
+        if self._region_names is None:
+            self._region_names = repo.region_names(session)
+        return self._region_names
 
     # -- preparing entries ----------------------------------------------------------------------
 
@@ -142,13 +150,15 @@ class MatchingEngine:
                 if tokens is None:
                     tokens = tokenize(text, index.vocab)
                 tokens_of[key] = tokens
-            prepared_works[expert_id].append(PreparedWork(work.id, key, by_text[text], tokens))
+            label = (work.title, work.year, work.kind)
+            prepared_works[expert_id].append(PreparedWork(work.id, key, by_text[text], tokens, label))
         return [
             PreparedExpert(
                 id=r.id,
                 vector=by_text[text] if text else zero,
                 tokens=tokenize(expert_own_text(r), index.vocab),
                 works=tuple(prepared_works[r.id]),
+                card=r.card,
             )
             for r, text in zip(records, profile_texts, strict=True)
         ]
@@ -159,7 +169,8 @@ class MatchingEngine:
         texts = [society_text(r) for r in records]
         vectors = embed_texts(session, self.encoder, texts, "document")
         return [
-            PreparedSociety(r.id, v, tokenize(t, index.vocab)) for r, v, t in zip(records, vectors, texts, strict=True)
+            PreparedSociety(r.id, v, tokenize(t, index.vocab), r.code, r.name)
+            for r, v, t in zip(records, vectors, texts, strict=True)
         ]
 
     # -- building and syncing -------------------------------------------------------------------
@@ -181,6 +192,7 @@ class MatchingEngine:
                     index.apply(experts=self._prepare_experts(session, batch, index))
                 societies = repo.society_records(session, repo.active_society_ids(session))
                 index.apply(societies=self._prepare_societies(session, list(societies.values()), index))
+                index.optimise()
                 index.refresh_lexical()
                 self._applied = self._window_ids(session, watermark - CHANGE_WINDOW, watermark)
             except BaseException:

@@ -2,8 +2,9 @@
 
 Layout (all inner product over L2-normalised vectors, i.e. cosine):
 
-- ``experts``   — ``IndexIDMap2(IndexFlatIP)``, one profile vector per *active* expert, id = ``experts.id``
-- ``works``     — ``IndexIDMap2(IndexFlatIP)``, one vector per work of an active expert,
+- ``experts``   — ``IndexIDMap2(IndexFlatIP)`` (IVF when large), one profile vector per *active*
+  expert, id = ``experts.id``
+- ``works``     — ``IndexIDMap2(IndexFlatIP)`` (IVF when large), one vector per work of an active expert,
   id = ``expert_works.id``; identical texts (a paper several experts co-authored) share one content
   key, so a document votes once for each of its authors
 - ``societies`` — ``IndexIDMap2(IndexFlatIP)``, one vector per active society, id = ``societies.id``
@@ -11,10 +12,9 @@ Layout (all inner product over L2-normalised vectors, i.e. cosine):
   work documents plus each expert's own document (fields, bio, department — with thin profiles it is
   most of the evidence), and over society documents, built from token ids kept per document.
 
-Flat indexes are exact and need no training; at this service's scale they are also fast enough
-(100k profiles × 512 dims ≈ 200 MB, a few ms per search). Past roughly a million work vectors the
-works index should become IVF (``IndexIVFFlat``, nlist ≈ 4·√n, nprobe 16–32, supports
-``remove_ids``), and past a few million experts an external vector service.
+Small collections use exact flat indexes; from 20k vectors a rebuild switches the experts and
+works indexes to ``IndexIVFFlat`` (see :mod:`matching.vectors`). Past a few million experts the
+vectors belong in an external vector service.
 
 Concurrency: searches hold the read side of :attr:`ExpertIndex.lock`; :meth:`ExpertIndex.apply`
 holds the write side while it removes and adds vectors. BM25 indexes are immutable and replaced by
@@ -33,8 +33,13 @@ from datetime import UTC, datetime
 import faiss
 import numpy as np
 
+from matching import vectors
 from matching.lexical import Bm25, Vocabulary
+from matching.repository import ExpertCard
 from matching.rwlock import ReadWriteLock
+
+WorkLabel = tuple[str, int | None, str]
+"""Title, year and kind of a work: what a reason shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class PreparedWork:
     """Content key of the work text (same text, same key)."""
     vector: np.ndarray
     tokens: np.ndarray
+    label: WorkLabel = ("", None, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,7 @@ class PreparedExpert:
     tokens: np.ndarray
     """Tokens of fields, bio and department (works are added from their own documents)."""
     works: tuple[PreparedWork, ...]
+    card: ExpertCard = ExpertCard("", "", "", None, 0, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,8 @@ class PreparedSociety:
     id: int
     vector: np.ndarray
     tokens: np.ndarray
+    code: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +79,10 @@ class LexicalSnapshot:
     societies: Bm25[int]
 
 
-def _flat(dim: int) -> faiss.Index:
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-
-
-def _selector(ids: Iterable[int]) -> faiss.IDSelector:
-    return faiss.IDSelectorBatch(_ids(ids))
+def _remove(index: faiss.Index, ids: Iterable[int]) -> None:
+    wanted = _ids(ids)
+    # IDSelectorArray: the one selector both IndexIDMap2 and an IVF hash-table direct map accept
+    index.remove_ids(faiss.IDSelectorArray(wanted))
 
 
 def _ids(values: Iterable[int]) -> np.ndarray:
@@ -101,9 +108,9 @@ class ExpertIndex:
 
     def __post_init__(self) -> None:
         self.lock = ReadWriteLock()
-        self.experts = _flat(self.dim)
-        self.works = _flat(self.dim)
-        self.societies = _flat(self.dim)
+        self.experts = vectors.new_flat(self.dim)
+        self.works = vectors.new_flat(self.dim)
+        self.societies = vectors.new_flat(self.dim)
         self.expert_works: dict[int, tuple[int, ...]] = {}
         self.work_expert: dict[int, int] = {}
         self.work_key: dict[int, str] = {}
@@ -114,6 +121,11 @@ class ExpertIndex:
         """Expert -> key of its own document (fields, bio, department), which votes like a work."""
         self.key_owners: dict[str, set[int]] = defaultdict(set)
         self.society_tokens: dict[int, np.ndarray] = {}
+        self.work_labels: dict[int, WorkLabel] = {}
+        self.cards: dict[int, ExpertCard] = {}
+        """Name, employer, region, capacity, societies of each indexed expert (for constraints)."""
+        self.society_names: dict[int, tuple[str, str]] = {}
+        """Society id -> (code, name)."""
         self.lexical = _empty_lexical(self.vocab)
         self._generation = 0
         """Bumped by every :meth:`apply`; the lexical snapshot records the generation it saw."""
@@ -153,11 +165,12 @@ class ExpertIndex:
         work_ids = self.expert_works.pop(expert_id, None)
         if work_ids is None:
             return
-        self.experts.remove_ids(_selector([expert_id]))
+        _remove(self.experts, [expert_id])
         if work_ids:
-            self.works.remove_ids(_selector(work_ids))
+            _remove(self.works, work_ids)
         for work_id in work_ids:
             self.work_expert.pop(work_id, None)
+            self.work_labels.pop(work_id, None)
             key = self.work_key.pop(work_id, None)
             if key is None:
                 continue
@@ -168,6 +181,7 @@ class ExpertIndex:
                     del self.key_works[key]
                     self.key_tokens.pop(key, None)
         self.profile_tokens.pop(expert_id, None)
+        self.cards.pop(expert_id, None)
         own = self.own_key.pop(expert_id, None)
         if own is not None:
             owners = self.key_owners.get(own)
@@ -183,10 +197,12 @@ class ExpertIndex:
             self.works.add_with_ids(vectors, _ids(w.id for w in expert.works))
         for w in expert.works:
             self.work_expert[w.id] = expert.id
+            self.work_labels[w.id] = w.label
             self.work_key[w.id] = w.key
             self.key_works[w.key].add(w.id)
             self.key_tokens.setdefault(w.key, w.tokens)
         self.expert_works[expert.id] = tuple(w.id for w in expert.works)
+        self.cards[expert.id] = expert.card
         self.register_own_document(expert.id, expert.tokens)
 
     def register_own_document(self, expert_id: int, tokens: np.ndarray) -> None:
@@ -197,12 +213,14 @@ class ExpertIndex:
             self.key_owners[key].add(expert_id)
 
     def _remove_society(self, society_id: int) -> None:
+        self.society_names.pop(society_id, None)
         if self.society_tokens.pop(society_id, None) is not None:
-            self.societies.remove_ids(_selector([society_id]))
+            _remove(self.societies, [society_id])
 
     def _add_society(self, society: PreparedSociety) -> None:
         self.societies.add_with_ids(self._check(society.vector), _ids([society.id]))
         self.society_tokens[society.id] = society.tokens
+        self.society_names[society.id] = (society.code, society.name)
 
     def apply(
         self,
@@ -227,6 +245,16 @@ class ExpertIndex:
             if watermark is not None:
                 self.watermark = max(self.watermark, watermark)
             self._generation += 1
+
+    def optimise(self, min_vectors: int = vectors.IVF_MIN_VECTORS) -> None:
+        """Switch large vector indexes to IVF (see :mod:`matching.vectors`); call after a full build."""
+        experts = vectors.to_ivf(self.experts, min_vectors=min_vectors)
+        works = vectors.to_ivf(self.works, min_vectors=min_vectors)
+        with self.lock.write():
+            self.experts, self.works = experts, works
+
+    def kinds(self) -> dict[str, str]:
+        return {"experts": vectors.kind(self.experts), "works": vectors.kind(self.works)}
 
     def profile_document(self, expert_id: int) -> np.ndarray:
         """Token ids of an expert's whole profile: own text plus every work document."""

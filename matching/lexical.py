@@ -65,6 +65,17 @@ class Vocabulary:
         return self._tokens[token_id]
 
 
+def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest positive scores, best first (ties by position)."""
+    n = scores.size
+    if n == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    k = min(k, n)
+    idx = np.argpartition(scores, n - k)[n - k :]
+    idx = idx[np.lexsort((idx, -scores[idx]))]
+    return idx[scores[idx] > 0]
+
+
 def tokenize(text: str, vocab: Vocabulary) -> np.ndarray:
     return vocab.encode(search_tokens(text))
 
@@ -117,12 +128,7 @@ class Bm25(Generic[K]):
     def top(self, query_ids: Sequence[int], k: int) -> tuple[list[K], np.ndarray]:
         """The ``k`` best documents with a positive score, best first."""
         s = self.scores(query_ids)
-        if not s.size:
-            return [], s
-        k = min(k, s.size)
-        idx = np.argpartition(-s, k - 1)[:k]
-        idx = idx[np.argsort(-s[idx], kind="stable")]
-        idx = idx[s[idx] > 0]
+        idx = top_indices(s, k)
         return [self.keys[i] for i in idx], s[idx]
 
     def idf(self, token_id: int) -> float:

@@ -21,7 +21,6 @@ from models import (
     Region,
     ServiceStation,
     Society,
-    SocietyMembership,
 )
 
 FINISHED_DOCKINGS = (DockingStatus.COMPLETED, DockingStatus.CLOSED, DockingStatus.CANCELLED)
@@ -41,6 +40,18 @@ class WorkRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpertCard:
+    """Profile facts the constraints and the result show; they change only through ProfileChange."""
+
+    name: str
+    title: str
+    employer: str
+    region_code: str | None
+    capacity: int
+    society_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ExpertRecord:
     id: int
     is_active: bool
@@ -48,31 +59,18 @@ class ExpertRecord:
     bio: str
     department: str
     works: tuple[WorkRecord, ...]
+    card: ExpertCard = ExpertCard("", "", "", None, 0, ())
 
 
 @dataclass(frozen=True, slots=True)
 class SocietyRecord:
     id: int
     is_active: bool
+    code: str
     name: str
     discipline: str
     description: str
     industries: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ExpertFacts:
-    """What the constraints and the result need to know about a candidate expert."""
-
-    id: int
-    name: str
-    title: str
-    employer: str
-    region_code: str | None
-    capacity: int
-    is_active: bool
-    load: int
-    society_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +131,14 @@ def _expert_record(expert: Expert) -> ExpertRecord:
             )
             for w in expert.works
         ),
+        card=ExpertCard(
+            name=expert.name,
+            title=expert.title or "",
+            employer=expert.employer or "",
+            region_code=expert.region_code,
+            capacity=int(expert.capacity),
+            society_ids=tuple(sorted(m.society_id for m in expert.memberships)),
+        ),
     )
 
 
@@ -141,7 +147,12 @@ def expert_records(session: Session, expert_ids: Iterable[int]) -> dict[int, Exp
     ids = sorted(set(expert_ids))
     out: dict[int, ExpertRecord] = {}
     for chunk in _chunks(ids):
-        experts = session.scalars(select(Expert).where(Expert.id.in_(chunk)).options(selectinload(Expert.works)))
+        experts = session.scalars(
+            select(Expert)
+            .where(Expert.id.in_(chunk))
+            .options(selectinload(Expert.works), selectinload(Expert.memberships))
+            .execution_options(populate_existing=True)
+        )
         for expert in experts:
             out[expert.id] = _expert_record(expert)
     return out
@@ -178,6 +189,7 @@ def society_records(session: Session, society_ids: Iterable[int] | None = None) 
         s.id: SocietyRecord(
             id=s.id,
             is_active=s.is_active,
+            code=s.code,
             name=s.name,
             discipline=s.discipline or "",
             description=s.description or "",
@@ -211,100 +223,21 @@ def demand_record(session: Session, demand_id: int) -> DemandRecord | None:
     )
 
 
-def expert_facts(session: Session, expert_ids: Iterable[int]) -> dict[int, ExpertFacts]:
-    """Current facts (load from open dockings, memberships) of the given experts."""
-    ids = sorted(set(expert_ids))
-    loads: dict[int, int] = defaultdict(int)
-    societies: dict[int, list[int]] = defaultdict(list)
-    rows: list[tuple[int, str, str, str, str | None, int, bool]] = []
-    for chunk in _chunks(ids):
-        rows.extend(
-            session.execute(
-                select(
-                    Expert.id,
-                    Expert.name,
-                    Expert.title,
-                    Expert.employer,
-                    Expert.region_code,
-                    Expert.capacity,
-                    Expert.is_active,
-                ).where(Expert.id.in_(chunk))
-            )
-        )
+def open_loads(session: Session) -> dict[int, int]:
+    """``expert id -> dockings in progress`` for every busy expert (one query, no id list)."""
+    return {
+        expert_id: int(n)
         for expert_id, n in session.execute(
             select(DockingExpert.expert_id, func.count())
             .join(Docking, Docking.id == DockingExpert.docking_id)
-            .where(DockingExpert.expert_id.in_(chunk), Docking.status.not_in(FINISHED_DOCKINGS))
+            .where(Docking.status.not_in(FINISHED_DOCKINGS))
             .group_by(DockingExpert.expert_id)
-        ):
-            loads[expert_id] = int(n)
-        for expert_id, society_id in session.execute(
-            select(SocietyMembership.expert_id, SocietyMembership.society_id)
-            .join(Society, Society.id == SocietyMembership.society_id)
-            .where(SocietyMembership.expert_id.in_(chunk), Society.is_active.is_(True))
-        ):
-            societies[expert_id].append(society_id)
-    return {
-        r[0]: ExpertFacts(
-            id=r[0],
-            name=r[1],
-            title=r[2] or "",
-            employer=r[3] or "",
-            region_code=r[4],
-            capacity=int(r[5]),
-            is_active=bool(r[6]),
-            load=loads.get(r[0], 0),
-            society_ids=tuple(sorted(societies.get(r[0], ()))),
-        )
-        for r in rows
+        ).all()
     }
 
 
-def work_titles(session: Session, work_ids: Iterable[int]) -> dict[int, WorkRecord]:
-    ids = sorted(set(work_ids))
-    out: dict[int, WorkRecord] = {}
-    for chunk in _chunks(ids):
-        for w in session.scalars(select(ExpertWork).where(ExpertWork.id.in_(chunk))):
-            out[w.id] = WorkRecord(
-                id=w.id,
-                title=w.title,
-                keywords=tuple(w.keywords or ()),
-                abstract="",
-                year=w.year,
-                kind=str(w.kind),
-            )
-    return out
-
-
-def society_names(session: Session, society_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """``id -> (code, name)`` of the given societies."""
-    ids = sorted(set(society_ids))
-    return {
-        sid: (code, name)
-        for sid, code, name in session.execute(
-            select(Society.id, Society.code, Society.name).where(Society.id.in_(ids))
-        )
-    }
-
-
-def society_member_ids(session: Session, society_ids: Iterable[int]) -> dict[int, list[int]]:
-    ids = sorted(set(society_ids))
-    out: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for society_id, expert_id in session.execute(
-            select(SocietyMembership.society_id, SocietyMembership.expert_id).where(
-                SocietyMembership.society_id.in_(chunk)
-            )
-        ):
-            out[society_id].append(expert_id)
-    return dict(out)
-
-
-def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
-    wanted = sorted({c for c in codes if c})
-    if not wanted:
-        return {}
-    return dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(wanted))).all())
+def region_names(session: Session) -> dict[str, str]:
+    return {row[0]: row[1] for row in session.execute(select(Region.code, Region.name))}
 
 
 def stations_near(session: Session, region_code: str) -> dict[int, list[str]]:

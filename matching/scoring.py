@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from matching.index import ExpertIndex
+from matching.lexical import top_indices
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ def _vote(
                     continue
                 target[work_id] = float(value)
             votes[expert_id].append(float(value))
-    return {e: sum(sorted(v, reverse=True)[:per_expert]) for e, v in votes.items()}
+    # ``ranked`` is best first, so each expert's votes already are: keep the first ``per_expert``
+    return {e: sum(v[:per_expert]) for e, v in votes.items()}
 
 
 def gather_evidence(
@@ -181,16 +183,10 @@ def gather_evidence(
                 experts.setdefault(expert_id, ExpertEvidence()).lexical_profile = float(value)
 
         work_scores = lexical.works.scores(query_ids)
-        if work_scores.size:
-            depth = min(weights.work_depth, work_scores.size)
-            top = np.argpartition(-work_scores, depth - 1)[:depth]
-            top = top[np.argsort(-work_scores[top], kind="stable")]
-            top = top[work_scores[top] > 0]
-            ranked = [(lexical.works.keys[i], float(work_scores[i])) for i in top]
-            values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
-            lex_votes = _vote(ranked, values, index, weights.works_per_expert, experts, "lexical")
-        else:
-            lex_votes = {}
+        top = top_indices(work_scores, weights.work_depth)
+        ranked = [(lexical.works.keys[i], float(work_scores[i])) for i in top]
+        values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
+        lex_votes = _vote(ranked, values, index, weights.works_per_expert, experts, "lexical")
 
         floor: float | None = None
         if weights.dense_floor == "background" and index.background is not None:

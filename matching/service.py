@@ -1,13 +1,15 @@
 """Use case: match a demand to experts and societies, with constraints and reasons.
 
-``match_demand`` never commits; it may add embedding-cache rows to the session (the demand's vector),
-which the caller's unit of work keeps.
+``match_demand`` never commits and writes nothing: it reads the demand, the open dockings and the
+service stations, and searches the in-memory index.
 """
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -33,6 +35,8 @@ from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, sup
 
 PROVINCE_CODE = "350000"
 MAX_EXCLUDED_SHOWN = 10
+MIN_RANKED = 60
+"""Experts ranked per match at least (society teams draw on them), even when fewer are shown."""
 
 
 @dataclass
@@ -42,9 +46,11 @@ class RankedExpert:
     relevance: float
     bonus: float
     evidence: ExpertEvidence
-    facts: repo.ExpertFacts
+    card: repo.ExpertCard
+    society_ids: tuple[int, ...]
 
 
+@lru_cache(maxsize=65536)
 def _org(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "").lower()
     return "".join(ch for ch in text if not ch.isspace() and ch not in "()（）·-—")
@@ -55,13 +61,16 @@ _ENTITY_ENDINGS = ("公司", "集团", "厂")
 
 
 def same_organisation(employer: str, enterprise: str) -> bool:
+    return _same_org(_org(employer), _org(enterprise))
+
+
+def _same_org(a: str, b: str) -> bool:
     """Conflict of interest: the expert works for the enterprise, or for a unit of it.
 
     Names are compared after NFKC, without spaces, brackets and dots. A longer name counts as the
     same organisation when it is the shorter, complete name plus a sub-unit (``…有限公司研究院``),
     not when the rest is another legal entity (``福州大学`` vs ``福州大学城建设有限公司``).
     """
-    a, b = _org(employer), _org(enterprise)
     if not a or not b:
         return False
     if a == b:
@@ -90,14 +99,12 @@ def region_bonus(demand_region: str, expert_region: str | None, policy: MatchPol
     return 0.0
 
 
-def _exclusion(facts: repo.ExpertFacts | None, enterprise_name: str) -> str | None:
-    if facts is None or not facts.is_active:
-        return "专家已停用"
-    if facts.capacity == 0:
+def _exclusion(card: repo.ExpertCard, load: int, enterprise_org: str) -> str | None:
+    if card.capacity == 0:
         return "暂不接受对接（服务能力设为 0）"
-    if facts.load >= facts.capacity:
-        return f"已满负荷（在办 {facts.load} 项，上限 {facts.capacity} 项）"
-    if same_organisation(facts.employer, enterprise_name):
+    if load >= card.capacity:
+        return f"已满负荷（在办 {load} 项，上限 {card.capacity} 项）"
+    if _same_org(_org(card.employer), enterprise_org):
         return "与提出需求的企业同属一个单位（利益回避）"
     return None
 
@@ -113,24 +120,44 @@ def rank_experts(
     if index is None:
         raise ServiceUnavailable("匹配索引尚未就绪，请稍后再试")
     text = demand_text(demand)
-    vector = embed_texts(session, engine.encoder, [text], "query")[0]
+    # Demands are encoded fresh (10-20 ms) and kept in process only: the database cache is for
+    # profiles, which rebuilds read back; a row per match would cost more than it saves.
+    vector = embed_texts(None, engine.encoder, [text], "query")[0]
     query_ids = index.vocab.lookup(search_tokens(text))
     evidence = gather_evidence(index, vector, query_ids, engine.weights)
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
-    facts = repo.expert_facts(session, relevance)
+    loads = repo.open_loads(session)  # fresh: dockings change without a profile change
+    enterprise_org = _org(demand.enterprise_name)
+    with index.lock.read():
+        cards = {e: index.cards.get(e) for e in relevance}
+        active_societies = set(index.society_names)
     ranked: list[RankedExpert] = []
     left_out: list[tuple[float, ExcludedExpert]] = []
+    # Candidates come in relevance order and a preference multiplies by at most ``1 + max_bonus``:
+    # once the next relevance cannot reach the ``needed``-th score, nothing below it can either.
+    needed = max(policy.top_experts, MIN_RANKED)
+    max_bonus = max(policy.region_bonus_same_area, policy.region_bonus_same_city, 0.0)
+    best: list[float] = []  # min-heap of the ``needed`` best scores so far
     for expert_id in sorted(relevance, key=lambda e: (-relevance[e], e)):
-        f = facts.get(expert_id)
-        reason = _exclusion(f, demand.enterprise_name)
-        if reason is not None or f is None:
-            name = f.name if f else ""
-            left_out.append((relevance[expert_id], ExcludedExpert(expert_id=expert_id, name=name, reason=reason or "")))
+        if len(best) >= needed and relevance[expert_id] * (1 + max_bonus) < best[0]:
+            break
+        card = cards[expert_id]
+        if card is None:  # removed by a sync since the evidence was gathered
             continue
-        bonus = region_bonus(demand.region_code, f.region_code, policy)
+        reason = _exclusion(card, loads.get(expert_id, 0), enterprise_org)
+        if reason is not None:
+            left_out.append((relevance[expert_id], ExcludedExpert(expert_id=expert_id, name=card.name, reason=reason)))
+            continue
+        bonus = region_bonus(demand.region_code, card.region_code, policy)
         rel = relevance[expert_id]
-        ranked.append(RankedExpert(expert_id, rel * (1 + bonus), rel, bonus, evidence.experts[expert_id], f))
+        societies = tuple(s for s in card.society_ids if s in active_societies)
+        score = rel * (1 + bonus)
+        ranked.append(RankedExpert(expert_id, score, rel, bonus, evidence.experts[expert_id], card, societies))
+        if len(best) < needed:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
     ranked.sort(key=lambda r: (-r.score, r.expert_id))
     # Report only those a constraint kept out of the list the caller will see.
     cutoff = ranked[policy.top_experts - 1].score if len(ranked) >= policy.top_experts else 0.0
@@ -140,6 +167,8 @@ def rank_experts(
 
 def _rank_societies(
     session: Session,
+    engine: MatchingEngine,
+    index: ExpertIndex,
     demand: repo.DemandRecord,
     ranked: list[RankedExpert],
     evidence: QueryEvidence,
@@ -151,13 +180,14 @@ def _rank_societies(
         return []
     members: dict[int, list[RankedExpert]] = {}
     for r in ranked:
-        for society_id in r.facts.society_ids:
+        for society_id in r.society_ids:
             members.setdefault(society_id, []).append(r)
     best = ranked[0].score if ranked else 0.0
     stations = repo.stations_near(session, demand.region_code) if demand.region_code != PROVINCE_CODE else {}
     area, is_city = _area_of(demand.region_code)
-    names = repo.society_names(session, candidates)
-    region_name = repo.region_names(session, [c for codes in stations.values() for c in codes])
+    with index.lock.read():
+        names = {sid: index.society_names[sid] for sid in candidates if sid in index.society_names}
+    region_name = engine.region_names(session)
     scored: list[tuple[float, SocietyMatch]] = []
     for society_id in candidates:
         if society_id not in names:
@@ -173,7 +203,7 @@ def _rank_societies(
         reason = [f"学会业务与需求相关度 {profile:.2f}"]
         if team:
             reason.append(
-                f"{len(members[society_id])} 位相关会员专家，推荐团队：" + "、".join(r.facts.name for r in team)
+                f"{len(members[society_id])} 位相关会员专家，推荐团队：" + "、".join(r.card.name for r in team)
             )
         else:
             reason.append("暂无可用的相关会员专家")
@@ -198,7 +228,7 @@ def _rank_societies(
                     team=[
                         TeamMember(
                             expert_id=r.expert_id,
-                            name=r.facts.name,
+                            name=r.card.name,
                             role="leader" if i == 0 else "member",
                             score=round(r.score, 6),
                         )
@@ -238,9 +268,10 @@ def match_demand(
     ranked, excluded, evidence, vector, index = rank_experts(session, engine, demand, policy)
     top = ranked[: policy.top_experts]
     explained = top if explain else []
-    region_name = repo.region_names(session, [demand.region_code, *(r.facts.region_code or "" for r in explained)])
+    region_name = engine.region_names(session)
     best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
-    titles = repo.work_titles(session, [w for ws in best_works.values() for w, _ in ws])
+    with index.lock.read():
+        labels = {w: index.work_labels.get(w) for ws in best_works.values() for w, _ in ws}
     words = (
         [(w, i) for w in query_words(demand.keywords, demand_text(demand)) for i in index.vocab.lookup([w])]
         if explain
@@ -249,31 +280,33 @@ def match_demand(
     experts: list[ExpertMatch] = []
     for rank, r in enumerate(top, 1):
         works = [
-            SupportingWork(id=w, title=titles[w].title, year=titles[w].year, kind=titles[w].kind, score=round(s, 4))
+            SupportingWork(id=w, title=label[0], year=label[1], kind=label[2], score=round(s, 4))
             for w, s in best_works.get(r.expert_id, [])
-            if w in titles
+            if (label := labels.get(w)) is not None
         ]
         keywords = matched_keywords(index, r.expert_id, words) if explain else []
         parts = {k: round(v, 6) for k, v in r.evidence.parts(engine.weights).items()}
         parts["region"] = round(r.relevance * r.bonus, 6)
-        region = region_name.get(r.facts.region_code or "") if r.bonus > 0 else None
+        region = region_name.get(r.card.region_code or "") if r.bonus > 0 else None
         experts.append(
             ExpertMatch(
                 rank=rank,
                 expert_id=r.expert_id,
-                name=r.facts.name,
-                title=r.facts.title,
-                employer=r.facts.employer,
-                region_code=r.facts.region_code,
+                name=r.card.name,
+                title=r.card.title,
+                employer=r.card.employer,
+                region_code=r.card.region_code,
                 score=round(r.score, 6),
                 score_parts=parts,
                 matched_keywords=keywords,
                 supporting_works=works,
-                society_ids=list(r.facts.society_ids),
+                society_ids=list(r.society_ids),
                 reason=expert_reason(keywords, works, region) if explain else "",
             )
         )
-    societies = _rank_societies(session, demand, ranked, evidence, policy) if policy.top_societies > 0 else []
+    societies = (
+        _rank_societies(session, engine, index, demand, ranked, evidence, policy) if policy.top_societies > 0 else []
+    )
     return MatchResult(
         demand_id=demand.id,
         model=index.model_id,

@@ -6,7 +6,7 @@ names a generation directory holding the FAISS files and the token store, with t
     index/
       manifest.json          {"format", "generation", "model", "dimension", "counts", "watermark",
                               "built_at", "saved_at", "files": {name: sha256}}
-      g00000042-1a2b3c4d/    experts.faiss  works.faiss  societies.faiss  tokens.npz  vocab.json
+      g00000042-1a2b3c4d/    experts.faiss  works.faiss  societies.faiss  tokens.npz  vocab.json  cards.json
 
 Writers take an exclusive ``flock`` on ``index/.lock`` (several API processes may save); a reader
 that finds a file missing, a checksum wrong, a count or dimension off, or the model changed gets
@@ -23,6 +23,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import astuple
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,10 @@ from typing import Any
 import faiss
 import numpy as np
 
+from matching import vectors
 from matching.index import ExpertIndex
 from matching.lexical import Vocabulary
+from matching.repository import ExpertCard
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -126,6 +129,12 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
         (gen_dir / "vocab.json").write_text(
             json.dumps({"tokens": index.vocab.tokens, "keys": keys}, ensure_ascii=False), encoding="utf-8"
         )
+        cards = {
+            "experts": [[e, *astuple(index.cards[e])] for e in expert_ids],
+            "societies": [[s, *index.society_names[s]] for s in society_ids],
+            "works": [[w, *index.work_labels[w]] for w in work_ids],
+        }
+        (gen_dir / "cards.json").write_text(json.dumps(cards, ensure_ascii=False), encoding="utf-8")
         files = {p.name: _sha256(p) for p in sorted(gen_dir.iterdir())}
         for p in gen_dir.iterdir():
             with p.open("rb") as fh:
@@ -136,6 +145,7 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
             "model": index.model_id,
             "dimension": index.dim,
             "counts": index.counts(),
+            "kinds": index.kinds(),
             "watermark": index.watermark,
             "built_at": index.built_at,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -173,7 +183,7 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
         )
     gen_dir = directory / str(manifest.get("generation"))
     files: dict[str, str] = manifest.get("files") or {}
-    for name in (*_FAISS_FILES, "tokens.npz", "vocab.json"):
+    for name in (*_FAISS_FILES, "tokens.npz", "vocab.json", "cards.json"):
         path = gen_dir / name
         if not path.exists():
             raise IndexUnavailable(f"索引文件 {name} 缺失")
@@ -192,6 +202,13 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
         index.works = faiss.read_index(str(gen_dir / "works.faiss"))
         index.societies = faiss.read_index(str(gen_dir / "societies.faiss"))
         keys: list[str] = vocab_data["keys"]
+        cards = json.loads((gen_dir / "cards.json").read_text(encoding="utf-8"))
+        index.cards = {
+            int(c[0]): ExpertCard(str(c[1]), str(c[2]), str(c[3]), c[4], int(c[5]), tuple(int(x) for x in c[6]))
+            for c in cards["experts"]
+        }
+        index.society_names = {int(c[0]): (str(c[1]), str(c[2])) for c in cards["societies"]}
+        index.work_labels = {int(c[0]): (str(c[1]), c[2], str(c[3])) for c in cards["works"]}
         with np.load(gen_dir / "tokens.npz", allow_pickle=False) as z:
             expert_ids = z["expert_ids"].tolist()
             counts = z["expert_work_counts"].tolist()
@@ -201,10 +218,10 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
             key_tokens = _unragged(z["key_offsets"], z["key_tokens"])
             society_ids = z["society_ids"].tolist()
             society_tokens = _unragged(z["society_offsets"], z["society_tokens"])
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
         raise IndexUnavailable(f"索引文件无法读取：{exc}") from exc
     for built in (index.experts, index.works, index.societies):
-        if not isinstance(built, faiss.IndexIDMap2) or built.d != dim:
+        if not vectors.is_supported(built) or built.d != dim:
             raise IndexUnavailable("索引类型或维度与清单不符")
     position = 0
     for expert_id, n, tokens in zip(expert_ids, counts, profile_tokens, strict=True):
@@ -219,6 +236,12 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
         index.register_own_document(expert_id, tokens)
     index.key_tokens = dict(zip(keys, key_tokens, strict=True))
     index.society_tokens = dict(zip(society_ids, society_tokens, strict=True))
+    if (
+        set(index.cards) != set(index.expert_works)
+        or set(index.society_names) != set(index.society_tokens)
+        or set(index.work_labels) != set(work_ids)
+    ):
+        raise IndexUnavailable("索引中的专家卡片与条目不符")
     expected = manifest.get("counts") or {}
     actual = index.counts()
     if actual != expected or actual["experts"] != len(index.expert_works) or actual["works"] != len(work_ids):

@@ -59,9 +59,12 @@ def test_index_follows_create_update_and_deactivate(session: Session, make_engin
     assert _search(engine, "EVA鞋底发泡回弹差")[0] == shoes.id
 
     # update: the tea expert moves to ceramics; his old work must no longer be found
-    add_expert(session, "T1", fields="陶瓷材料", works=[CERAMICS])
+    add_expert(session, "T1", fields="陶瓷材料", works=[CERAMICS], employer="德化陶瓷研究所", capacity=5)
     engine.sync(session)
     _assert_matches_database(engine, session)
+    assert engine.index is not None
+    assert engine.index.cards[tea.id].employer == "德化陶瓷研究所"
+    assert engine.index.cards[tea.id].capacity == 5
     assert _search(engine, "白瓷釉面出现针孔")[0] == tea.id
     old_topic = _evidence(engine, "乌龙茶做青香气")
     assert tea.id not in old_topic or old_topic[tea.id].lexical_profile == old_topic[tea.id].lexical_works == 0

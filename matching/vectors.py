@@ -1,0 +1,71 @@
+"""The FAISS index types the matcher uses, and the switch from exact to inverted-file search.
+
+A flat inner-product index reads every vector on every search: at 512 dimensions that is 2 KB per
+vector, so 30k work vectors already cost ~15 ms of memory bandwidth on the 2-core target machine and
+300k cost ~150 ms. Small collections stay exact (``IndexIDMap2(IndexFlatIP)``); from
+:data:`IVF_MIN_VECTORS` on, a rebuild trains an ``IndexIVFFlat`` (nlist ≈ 4·√n, inner product,
+database ids as its own ids, hash-table direct map so ``remove_ids`` and ``reconstruct`` keep
+working) and searches ``nprobe`` lists (3–6 % of the vectors). Both types take incremental
+``add_with_ids`` / ``remove_ids``; an index that outgrows the threshold between rebuilds stays flat
+until the next rebuild.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import cast
+
+import faiss
+import numpy as np
+
+IVF_MIN_VECTORS = 20_000
+IVF_TRAIN_PER_LIST = 30
+IVF_MIN_PROBES = 16
+IVF_MAX_PROBES = 64
+
+
+def new_flat(dim: int) -> faiss.Index:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def is_supported(index: faiss.Index) -> bool:
+    return isinstance(index, faiss.IndexIDMap2 | faiss.IndexIVFFlat)
+
+
+def kind(index: faiss.Index) -> str:
+    return "ivf" if isinstance(index, faiss.IndexIVFFlat) else "flat"
+
+
+def _flat_contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and vectors of an ``IndexIDMap2(IndexFlat)`` (copies)."""
+    idmap = cast(faiss.IndexIDMap2, index)
+    flat = cast(faiss.IndexFlat, faiss.downcast_index(idmap.index))
+    n, dim = int(idmap.ntotal), int(idmap.d)
+    ids = faiss.vector_to_array(idmap.id_map).astype(np.int64)
+    vectors = faiss.rev_swig_ptr(flat.get_xb(), n * dim).reshape(n, dim).copy()
+    return ids, vectors
+
+
+def probes_for(nlist: int) -> int:
+    return max(IVF_MIN_PROBES, min(IVF_MAX_PROBES, nlist // 32))
+
+
+def to_ivf(index: faiss.Index, *, min_vectors: int = IVF_MIN_VECTORS, seed: int = 1234) -> faiss.Index:
+    """An IVF copy of a flat index (trained on its own vectors), or ``index`` itself if small."""
+    n = int(index.ntotal)
+    if n < min_vectors or isinstance(index, faiss.IndexIVFFlat):
+        return index
+    ids, vectors = _flat_contents(index)
+    dim = vectors.shape[1]
+    nlist = max(64, int(4 * math.sqrt(n)))
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(seed)
+    sample = vectors[rng.choice(n, size=min(n, nlist * IVF_TRAIN_PER_LIST), replace=False)]
+    ivf.train(np.ascontiguousarray(sample))
+    ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]  # missing from the stubs
+    ivf.add_with_ids(vectors, ids)
+    ivf.nprobe = probes_for(nlist)
+    # the quantizer is owned by the Python object; keep it alive as long as the index
+    ivf.referenced_objects = [quantizer]  # type: ignore[attr-defined]
+    return ivf

@@ -1,0 +1,99 @@
+"""Large indexes switch to IVF and keep every operation the engine relies on, across a save and load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching import store
+from matching.index import ExpertIndex, PreparedExpert, PreparedWork
+from matching.lexical import Bm25, Vocabulary
+
+DIM = 32
+
+
+def _expert(rng: np.random.Generator, expert_id: int, centre: np.ndarray) -> PreparedExpert:
+    def unit(v: np.ndarray) -> np.ndarray:
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    works = tuple(
+        PreparedWork(
+            id=expert_id * 10 + k,
+            key=f"{expert_id:08d}{k:08d}",
+            vector=unit(centre + 0.3 * rng.standard_normal(DIM)),
+            tokens=np.asarray([expert_id % 50, 50 + k], dtype=np.int32),
+        )
+        for k in range(3)
+    )
+    return PreparedExpert(expert_id, unit(centre + 0.3 * rng.standard_normal(DIM)), np.zeros(0, np.int32), works)
+
+
+@pytest.fixture
+def big_index() -> tuple[ExpertIndex, np.ndarray]:
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((20, DIM))
+    index = ExpertIndex(model_id="test", dim=DIM, vocab=Vocabulary([f"t{i}" for i in range(60)]))
+    index.apply(experts=[_expert(rng, i, centres[i % 20]) for i in range(1, 1201)], watermark=1)
+    index.optimise(min_vectors=1000)
+    index.refresh_lexical()
+    return index, centres
+
+
+def test_large_indexes_become_ivf_and_small_ones_stay_flat(big_index: tuple[ExpertIndex, np.ndarray]) -> None:
+    index, _ = big_index
+    assert index.kinds() == {"experts": "ivf", "works": "ivf"}
+    assert index.counts() == {"experts": 1200, "works": 3600, "societies": 0}
+    small = ExpertIndex(model_id="test", dim=DIM)
+    small.optimise(min_vectors=1000)
+    assert small.kinds() == {"experts": "flat", "works": "flat"}
+
+
+def test_ivf_index_finds_neighbours_and_supports_updates(big_index: tuple[ExpertIndex, np.ndarray]) -> None:
+    index, centres = big_index
+    query = (centres[4] / np.linalg.norm(centres[4])).astype(np.float32)[None]
+    _, ids = index.works.search(query, 30)
+    owners = {index.work_expert[int(w)] for w in ids[0]}
+    assert all(e % 20 == 4 for e in owners)  # all from the queried cluster
+
+    index.apply(remove_experts=[24], experts=[_expert(np.random.default_rng(9), 2000, centres[4])])
+    assert 24 not in index.expert_ids()
+    assert index.counts()["works"] == 3600
+    assert index.work_vectors([20000, 20001]).shape == (2, DIM)
+    _, ids = index.works.search(query, 3600)
+    found = {int(w) for w in ids[0] if w >= 0}
+    assert not {240, 241, 242} & found
+    assert {20000, 20001, 20002} <= found
+
+
+def test_ivf_index_survives_save_and_load(big_index: tuple[ExpertIndex, np.ndarray], tmp_path: Path) -> None:
+    index, centres = big_index
+    manifest = store.save(index, tmp_path)
+    assert manifest["kinds"] == {"experts": "ivf", "works": "ivf"}
+    loaded = store.load(tmp_path, model_id="test", dim=DIM)
+    assert loaded.kinds() == index.kinds()
+    assert loaded.counts() == index.counts()
+    query = (centres[7] / np.linalg.norm(centres[7])).astype(np.float32)[None]
+    assert np.array_equal(loaded.works.search(query, 10)[1], index.works.search(query, 10)[1])
+    loaded.apply(remove_experts=[7])
+    assert loaded.counts()["experts"] == 1199
+
+
+def test_bm25_wrapper_scores_like_bm25s_on_strings() -> None:
+    import bm25s
+
+    docs = [["锂电池", "隔膜", "涂布"], ["茶叶", "做青"], ["隔膜", "热收缩", "隔膜"], ["茶叶"]]
+    vocab = Vocabulary()
+    index = Bm25(["a", "b", "c", "d"], [vocab.encode(d) for d in docs], vocab)
+    reference = bm25s.BM25()
+    reference.index(docs, show_progress=False)
+    query = ["隔膜", "涂布", "未知词"]
+    ours = index.scores(vocab.lookup(query))
+    theirs = reference.get_scores([t for t in query if t in reference.vocab_dict])
+    assert np.allclose(ours, theirs, atol=1e-5)
+    keys, scores = index.top(vocab.lookup(query), 3)
+    assert keys == ["a", "c"]  # documents without a match are not returned
+    assert scores[0] > scores[1] > 0
+    assert index.idf(vocab.lookup(["隔膜"])[0]) < index.idf(vocab.lookup(["涂布"])[0])
+    assert Bm25([], [], vocab).scores(vocab.lookup(query)).size == 0
