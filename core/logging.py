@@ -49,11 +49,31 @@ class KeyValueFormatter(logging.Formatter):
         return line
 
 
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of the record, not at configuration.
+
+    A handler that keeps the stream it was created with writes into a closed file once that
+    stream is swapped and closed (test runners capturing output, embedded use), and prints
+    "--- Logging error ---" tracebacks into whatever output follows.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderrHandler()
     handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("jieba", "faiss", "sentence_transformers", "httpx", "urllib3", "alembic"):
+    for noisy in ("jieba", "faiss", "sentence_transformers", "bm25s", "httpx", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

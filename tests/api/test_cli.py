@@ -56,7 +56,7 @@ def test_status_reports_health_as_json(data_dir: Path) -> None:
     runner.invoke(app, ["migrate"])
     result = runner.invoke(app, ["status", "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["migrations"]["at_head"] is True
     assert report["overview"]["experts"] == 0
 

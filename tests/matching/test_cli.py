@@ -57,20 +57,20 @@ def test_index_rebuild_status_and_match(cli: typer.Typer, data_dir: tuple[Path, 
 
     status = runner.invoke(cli, ["index", "status", "--json"])
     assert status.exit_code == 0, status.output
-    assert json.loads(status.output)["state"] == "missing"
+    assert json.loads(status.stdout)["state"] == "missing"
 
     rebuilt = runner.invoke(cli, ["index", "rebuild", "--json"])
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert json.loads(rebuilt.output)["counts"] == {"experts": 2, "works": 2, "societies": 0}
+    assert json.loads(rebuilt.stdout)["counts"] == {"experts": 2, "works": 2, "societies": 0}
     assert (folder / "index" / "manifest.json").exists()
 
-    status = json.loads(runner.invoke(cli, ["index", "status", "--json"]).output)
+    status = json.loads(runner.invoke(cli, ["index", "status", "--json"]).stdout)
     assert status["state"] == "ready"
     assert status["manifest"]["watermark"] == status["database_watermark"]
 
     matched = runner.invoke(cli, ["match", str(demand_id), "--json", "--top", "2"])
     assert matched.exit_code == 0, matched.output
-    result = json.loads(matched.output)
+    result = json.loads(matched.stdout)
     assert [e["name"] for e in result["experts"]][0] == "专家B1"
     assert result["experts"][0]["reason"]
 
@@ -92,7 +92,7 @@ def test_eval_prints_json_with_baselines(cli: typer.Typer, data_dir: tuple[Path,
     path.write_text(json.dumps(TINY, ensure_ascii=False), encoding="utf-8")
     result = CliRunner().invoke(cli, ["eval", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["experts"]["ndcg@10"] == 1.0
     assert set(report["baselines"]) == {"bm25", "dense"}
     assert report["n_demands"] == 2

@@ -1,0 +1,47 @@
+"""The log handler follows ``sys.stderr`` as it is when a record is written."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+
+import pytest
+
+from core.logging import configure_logging
+
+
+def test_records_go_to_the_current_stderr_even_after_the_old_one_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    first, second = io.StringIO(), io.StringIO()
+    try:
+        monkeypatch.setattr(sys, "stderr", first)
+        configure_logging("INFO")
+        logging.getLogger("zhuli.test").info("一条日志")
+        assert "一条日志" in first.getvalue()
+
+        first.close()  # what a test runner does with the stream it captured into
+        monkeypatch.setattr(sys, "stderr", second)
+        logging.getLogger("zhuli.test").info("第二条")
+        assert "第二条" in second.getvalue()
+        assert "Logging error" not in second.getvalue()
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+
+
+def test_json_lines_carry_extras_and_keep_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    out = io.StringIO()
+    try:
+        monkeypatch.setattr(sys, "stderr", out)
+        configure_logging("INFO", json_lines=True)
+        logging.getLogger("zhuli.test").info("索引就绪", extra={"count": 3})
+        line = out.getvalue().strip()
+        assert '"msg": "索引就绪"' in line
+        assert '"count": 3' in line
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
