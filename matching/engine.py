@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching import repository as repo
-from matching import store
+from matching import store, vectors
 from matching.background import REFERENCE_TEXTS, background_vector
 from matching.documents import content_key, expert_own_text, expert_profile_text, society_text, work_text
 from matching.embedding import Encoder, embed_texts, load_encoder
@@ -63,6 +63,7 @@ class MatchingEngine:
         policy: MatchPolicy | None = None,
         encoder: Encoder | None = None,
     ) -> None:
+        vectors.use_search_threads()
         self.model_name = model_name
         self.index_dir = Path(index_dir) if index_dir is not None else None
         self.weights = weights or FusionWeights()

@@ -67,13 +67,14 @@ class Vocabulary:
 
 def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
     """Positions of the ``k`` highest positive scores, best first (ties by position)."""
-    n = scores.size
-    if n == 0 or k <= 0:
+    if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    k = min(k, n)
-    idx = np.argpartition(scores, n - k)[n - k :]
-    idx = idx[np.lexsort((idx, -scores[idx]))]
-    return idx[scores[idx] > 0]
+    # BM25 leaves most documents at exactly 0; selecting among the positive ones first keeps the
+    # partition fast (introselect degrades badly on long runs of equal values).
+    idx = np.flatnonzero(scores > 0)
+    if idx.size > k:
+        idx = idx[np.argpartition(scores[idx], idx.size - k)[idx.size - k :]]
+    return idx[np.lexsort((idx, -scores[idx]))]
 
 
 def tokenize(text: str, vocab: Vocabulary) -> np.ndarray:
