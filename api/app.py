@@ -13,24 +13,43 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import pages, reference
+from api.index_keeper import IndexKeeper
+from api.routes import matches, pages, reference
 from core.db import Database
 from core.health import check_health
 from core.logging import configure_logging, request_id_var
 from core.settings import Settings, get_settings
+from matching.engine import MatchingEngine
 
 log = logging.getLogger("zhuli.http")
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
-    """Build the app. ``database`` is injected by tests; otherwise it comes from ``settings``."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    matching: MatchingEngine | None = None,
+    keep_index: bool = True,
+) -> FastAPI:
+    """Build the app.
+
+    ``database`` and ``matching`` are injected by tests; otherwise they come from ``settings``.
+    ``keep_index`` starts the background thread that prepares the index and follows profile
+    changes; tests that share one connection with the app turn it off.
+    """
     settings = settings or get_settings()
     owns_db = database is None
     db = database or Database.from_url(settings.resolved_database_url)
+    engine = matching or MatchingEngine.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        keeper = IndexKeeper(db, engine) if keep_index else None
+        if keeper is not None:
+            keeper.start()
         yield
+        if keeper is not None:
+            keeper.stop()
         if owns_db:
             db.dispose()
 
@@ -42,7 +61,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.index_status = None  # replaced by the matching engine when it is attached
+    app.state.matching = engine
+    app.state.index_status = engine.status
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -72,6 +92,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return JSONResponse(report, status_code=200 if healthy else 503)
 
     app.include_router(reference.router)
+    app.include_router(matches.router)
     app.include_router(pages.router)
     return app
 

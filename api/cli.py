@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_import
+from api import cli_import, cli_matching
 from core.db import Database
 from core.logging import configure_logging
 from core.migrations import current_revision, head_revision, upgrade
@@ -22,6 +22,7 @@ app = typer.Typer(
 demo_app = typer.Typer(help="演示数据 (demo data).", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 cli_import.register(app)
+cli_matching.register(app)
 
 
 def _settings() -> Settings:

@@ -10,11 +10,17 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.settings import Settings
+from matching.engine import MatchingEngine
 
 
 def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+def get_matching(request: Request) -> MatchingEngine:
+    engine: MatchingEngine = request.app.state.matching
+    return engine
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -32,6 +38,14 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read-only session for pages and lookups (on SQLite it does not queue for the write lock)."""
+    with get_database(request).read_session() as session:
+        yield session
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+MatchingDep = Annotated[MatchingEngine, Depends(get_matching)]

@@ -71,6 +71,7 @@ class Database:
         self.read_engine = engine.execution_options(sqlite_begin="DEFERRED")
         """Same pool; on SQLite its transactions do not take the write lock (health checks, reads)."""
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        self.read_sessionmaker = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=True)
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False) -> Database:
@@ -89,6 +90,7 @@ class Database:
             autoflush=True,
             join_transaction_mode="create_savepoint",
         )
+        db.read_sessionmaker = db.sessionmaker
         return db
 
     @property
@@ -109,6 +111,20 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading only: it never commits, and on SQLite it does not take the write lock.
+
+        WAL readers never wait for writers, so long reads (building the matching index, pages)
+        run beside writes instead of queueing behind them. Anything written is rolled back.
+        """
+        session = self.read_sessionmaker()
+        try:
+            yield session
+        finally:
+            session.rollback()
             session.close()
 
     def dispose(self) -> None:

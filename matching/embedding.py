@@ -244,12 +244,36 @@ def forget_recent_vectors() -> None:
     _recent.clear()
 
 
+CACHE_SINK = "zhuli.embedding_cache_sink"
+"""``session.info`` key: when set (to a dict), new vectors are collected there instead of written.
+
+A long index build reads through a read-only session; collecting the new cache rows and writing
+them afterwards in one short transaction keeps it from holding SQLite's write lock for the whole
+build (see :func:`write_collected`)."""
+
+CacheRows = dict[str, dict[str, np.ndarray]]
+
+
+def collect_into(session: Session) -> CacheRows:
+    """Make ``embed_texts`` collect new cache rows for ``session`` instead of adding them to it."""
+    sink: CacheRows = session.info.setdefault(CACHE_SINK, {})
+    return sink
+
+
+def write_collected(session: Session, rows: CacheRows) -> int:
+    """Add cache rows gathered by :func:`collect_into` to ``session``; returns how many."""
+    for model_id, items in rows.items():
+        _store(session, model_id, items)
+    return sum(len(items) for items in rows.values())
+
+
 def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str], role: Role) -> np.ndarray:
     """Vectors for ``texts`` (rows in order), encoding only those no cache holds.
 
     Looks in :class:`~models.EmbeddingCache` (skipped with ``session=None``), then in a small
     in-process LRU, and encodes the rest. Whatever the database lacked is added to the session
-    (flushed, not committed), so the database cache stays complete for rebuilds in other processes.
+    (flushed, not committed), so the database cache stays complete for rebuilds in other processes
+    (or collected for later, see :data:`CACHE_SINK`).
     """
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     if not texts:
@@ -268,7 +292,11 @@ def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str],
         fresh = dict(zip(missing.keys(), vectors, strict=True))
         _recent.put_many(encoder.model_id, fresh)
     if session is not None:
-        _store(session, encoder.model_id, {**from_memory, **fresh})
+        sink: CacheRows | None = session.info.get(CACHE_SINK)
+        if sink is None:
+            _store(session, encoder.model_id, {**from_memory, **fresh})
+        else:
+            sink.setdefault(encoder.model_id, {}).update({**from_memory, **fresh})
     found = {**from_db, **from_memory, **fresh}
     for i, h in enumerate(hashes):
         out[i] = found[h]

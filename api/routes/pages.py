@@ -7,7 +7,7 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import SessionDep
+from api.deps import ReadSessionDep
 from directory.overview import Overview, overview
 from models import DemandStatus
 
@@ -47,5 +47,5 @@ def render_home(data: Overview) -> str:
 
 
 @router.get("/", response_class=HTMLResponse, summary="首页")
-def home(session: SessionDep) -> str:
+def home(session: ReadSessionDep) -> str:
     return render_home(overview(session))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from api.deps import SessionDep
+from api.deps import ReadSessionDep, SessionDep
 from directory.schemas import EnterpriseCreate, EnterpriseOut
 from directory.service import register_enterprise
 from models import Region, RegionLevel
@@ -26,7 +26,7 @@ class RegionOut(BaseModel):
 
 
 @router.get("/regions", summary="福建省行政区划")
-def list_regions(session: SessionDep, demonstration_only: bool = False) -> list[RegionOut]:
+def list_regions(session: ReadSessionDep, demonstration_only: bool = False) -> list[RegionOut]:
     stmt = select(Region).order_by(Region.code)
     if demonstration_only:
         stmt = stmt.where(Region.is_demonstration.is_(True))

@@ -18,5 +18,5 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, bound_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, database=bound_db)) as c:
+    with TestClient(create_app(settings, database=bound_db, keep_index=False)) as c:
         yield c

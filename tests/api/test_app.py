@@ -24,7 +24,7 @@ def test_healthz_reports_database_migrations_and_index(client: TestClient, backe
 
 def test_healthz_is_503_when_the_database_is_not_migrated(settings: Settings, tmp_path: object) -> None:
     empty = Database.from_url(f"sqlite:///{settings.data_dir / 'empty.db'}")
-    with TestClient(create_app(settings, database=empty)) as c:
+    with TestClient(create_app(settings, database=empty, keep_index=False)) as c:
         response = c.get("/healthz")
     assert response.status_code == 503
     assert response.json()["migrations"]["at_head"] is False
@@ -33,7 +33,7 @@ def test_healthz_is_503_when_the_database_is_not_migrated(settings: Settings, tm
 
 def test_healthz_is_503_when_the_database_is_unreachable(settings: Settings) -> None:
     down = Database.from_url("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
-    with TestClient(create_app(settings, database=down)) as c:
+    with TestClient(create_app(settings, database=down, keep_index=False)) as c:
         response = c.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"]["reachable"] is False

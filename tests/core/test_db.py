@@ -55,3 +55,28 @@ def test_concurrent_writers_both_succeed(fresh_database: Database) -> None:
         t.join()
     assert errors == []
     assert _count(fresh_database) == 20
+
+
+def test_an_open_read_session_does_not_hold_up_writers(fresh_database: Database) -> None:
+    """A long read (an index build, a page) runs beside writes instead of making them queue."""
+    with fresh_database.read_session() as reader:
+        assert reader.scalar(select(func.count()).select_from(Society)) == 0  # transaction open
+        done = threading.Event()
+
+        def write() -> None:
+            with fresh_database.unit_of_work() as s:
+                upsert_society(s, SocietyIn(code="TEA", name="福建省茶叶学会"))
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert done.wait(10), "the writer waited for the reader"
+        writer.join()
+    assert _count(fresh_database) == 1
+
+
+def test_a_read_session_never_commits(fresh_database: Database) -> None:
+    with fresh_database.read_session() as reader:
+        reader.add(Society(code="X1", name="不该留下的学会"))
+        reader.flush()
+    assert _count(fresh_database) == 0
