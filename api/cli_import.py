@@ -94,12 +94,8 @@ def _run(importer: Importer, file: Path, *, dry_run: bool, as_json: bool) -> Non
             raise _fail(err, "数据库尚未初始化或不是最新版本，请先运行 zhuli migrate")
         with _progress_bar(err, enabled=err.is_terminal and not as_json) as progress:
             if dry_run:
-                session = db.new_session()
-                try:
+                with db.read_session() as session:  # rolled back whatever happens: a dry run writes nothing
                     report = importer(session, file, dry_run=True, progress=progress)
-                finally:
-                    session.rollback()  # a dry run writes nothing, whatever happened
-                    session.close()
             else:
                 with db.unit_of_work() as session:
                     report = importer(session, file, progress=progress)

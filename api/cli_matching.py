@@ -67,12 +67,13 @@ def match_command(
     as_json: JsonOption = False,
 ) -> None:
     """为需求推荐专家和学会，并给出理由。Rank experts and societies for a demand, with reasons."""
+    from matching.maintenance import prepare_index
     from matching.service import match_demand
 
     _, db, engine = _open()
     try:
+        prepare_index(db, engine)
         with db.unit_of_work() as session:
-            engine.ensure_ready(session)
             result = match_demand(session, engine, demand_id, top_experts=top, top_societies=societies)
     except DomainError as exc:
         raise _fail(exc.message) from exc
@@ -145,7 +146,7 @@ def index_status_command(as_json: JsonOption = False) -> None:
     settings, db, _ = _open()
     manifest = store.read_manifest(settings.resolved_index_dir)
     try:
-        with db.unit_of_work() as session:
+        with db.read_session() as session:
             db_watermark = repository.max_change_id(session)
     finally:
         db.dispose()
@@ -170,13 +171,13 @@ def index_status_command(as_json: JsonOption = False) -> None:
 @index_app.command("rebuild")
 def index_rebuild_command(as_json: JsonOption = False) -> None:
     """从数据库重建索引（向量取自嵌入缓存）。Rebuild the index from the database (vectors from the cache)."""
+    from matching.maintenance import rebuild_index
+
     _, db, engine = _open()
     try:
-        with db.unit_of_work() as session:
-            engine.rebuild(session)
+        status = rebuild_index(db, engine)
     finally:
         db.dispose()
-    status = engine.status()
     if as_json:
         typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
     else:
@@ -186,10 +187,11 @@ def index_rebuild_command(as_json: JsonOption = False) -> None:
 @index_app.command("sync")
 def index_sync_command(as_json: JsonOption = False) -> None:
     """加载索引并追平数据库的变更（必要时重建）。Load the index and apply pending profile changes."""
+    from matching.maintenance import prepare_index
+
     _, db, engine = _open()
     try:
-        with db.unit_of_work() as session:
-            status = engine.ensure_ready(session)
+        status = prepare_index(db, engine)
     finally:
         db.dispose()
     if as_json:

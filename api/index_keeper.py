@@ -5,9 +5,7 @@ answers meanwhile and ``/healthz`` reports the index as building); afterwards it
 changes every few seconds, so changes made by other processes (imports, other API workers) reach
 this one even when nobody searches. A match also syncs before it searches.
 
-It reads through a read-only session and writes the embedding-cache rows it produced afterwards in
-one short transaction: on SQLite a write transaction around a build would hold the database's only
-write lock for as long as encoding takes, and every request that writes would queue behind it.
+It never holds a write transaction during a build (see :mod:`matching.maintenance`).
 """
 
 from __future__ import annotations
@@ -17,8 +15,8 @@ import threading
 from typing import Any
 
 from core.db import Database
-from matching.embedding import collect_into, write_collected
 from matching.engine import MatchingEngine
+from matching.maintenance import prepare_index, sync_index
 
 log = logging.getLogger("zhuli.index")
 
@@ -41,25 +39,11 @@ class IndexKeeper:
 
     def prepare(self) -> dict[str, Any]:
         """Load or rebuild the index; returns the engine's status."""
-        with self.db.read_session() as session:
-            rows = collect_into(session)
-            status = self.engine.ensure_ready(session)
-        self._write(rows)
-        return status
+        return prepare_index(self.db, self.engine)
 
     def sync(self) -> int:
         """Apply profile changes committed since the last call; returns how many entities changed."""
-        with self.db.read_session() as session:
-            rows = collect_into(session)
-            changed = self.engine.sync(session)
-        self._write(rows)
-        return changed
-
-    def _write(self, rows: dict[str, Any]) -> None:
-        if any(rows.values()):
-            with self.db.unit_of_work() as session:
-                count = write_collected(session, rows)
-            log.debug("embedding cache: %d vectors stored", count)
+        return sync_index(self.db, self.engine)
 
     def _run(self) -> None:
         try:

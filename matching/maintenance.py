@@ -1,0 +1,48 @@
+"""Loading, rebuilding and syncing the index without holding a write transaction open.
+
+A build reads the whole directory and encodes whatever the embedding cache lacks; that can take
+minutes. Done inside one write transaction it would, on SQLite, hold the database's only write lock
+for all that time and make every writer (requests, imports, the bot) queue behind it. These
+functions read through :meth:`Database.read_session` (WAL readers never wait and are never waited
+for) and write the new cache rows afterwards in one short transaction. The service's index keeper
+and the ``zhuli index`` commands use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from matching.embedding import collect_into, write_collected
+from matching.engine import MatchingEngine
+
+T = TypeVar("T")
+
+
+def _reading(db: Database, work: Callable[[Session], T]) -> T:
+    with db.read_session() as session:
+        rows = collect_into(session)
+        result = work(session)
+    if any(rows.values()):
+        with db.unit_of_work() as session:
+            write_collected(session, rows)
+    return result
+
+
+def prepare_index(db: Database, engine: MatchingEngine) -> dict[str, Any]:
+    """Load the saved index or rebuild it, then apply pending changes; returns the engine's status."""
+    return _reading(db, engine.ensure_ready)
+
+
+def rebuild_index(db: Database, engine: MatchingEngine) -> dict[str, Any]:
+    """Build a new index from the database and swap it in; returns the engine's status."""
+    _reading(db, engine.rebuild)
+    return engine.status()
+
+
+def sync_index(db: Database, engine: MatchingEngine) -> int:
+    """Apply profile changes committed since the last sync; returns how many entities changed."""
+    return _reading(db, engine.sync)
