@@ -87,6 +87,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
         "experts": n,
         "works": index.counts()["works"],
         "match_demand": _pct(total),
+        "matches_per_s": round(len(total) / sum(total), 1),  # one worker, sequential requests
         "encode_demand": _pct(encode),
         "evidence": _pct(evidence),
         "peak_rss_mb": round(peak_rss_mb()),
