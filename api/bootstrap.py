@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -19,6 +20,7 @@ log = logging.getLogger("zhuli.bootstrap")
 class BootstrapReport:
     regions_added: int
     demo_loaded: bool
+    idf_fitted: bool = False
 
 
 def is_empty(db: Database) -> bool:
@@ -36,8 +38,23 @@ def load_demo(db: Database) -> None:
     log.info("demo data loaded", extra={"counts": counts})
 
 
-def bootstrap(db: Database, *, demo: bool) -> BootstrapReport:
-    """Migrate to head, sync regions, and load the demo data if ``demo`` and the database is empty."""
+def fit_keyword_idf(db: Database, path: Path) -> int | None:
+    """Fit the keyword IDF table on our own corpus into ``path``; the number of documents, or None if too few."""
+    from ingestion.keywords import fit_idf_from_database
+
+    with db.read_session() as session:
+        table = fit_idf_from_database(session, path)
+    if table is not None:
+        log.info("keyword IDF fitted", extra={"documents": table.documents, "adjusted": table.adjusted})
+    return table.documents if table is not None else None
+
+
+def bootstrap(db: Database, *, demo: bool, idf_path: Path | None = None) -> BootstrapReport:
+    """Migrate to head, sync regions, and load the demo data if ``demo`` and the database is empty.
+
+    With ``idf_path``, a keyword IDF table is fitted there when there is none yet (``zhuli keywords
+    fit`` refits it as the corpus grows).
+    """
     upgrade(db.engine)
     with db.unit_of_work() as session:
         added = sync_regions(session)
@@ -45,4 +62,7 @@ def bootstrap(db: Database, *, demo: bool) -> BootstrapReport:
     if demo and is_empty(db):
         load_demo(db)
         demo_loaded = True
-    return BootstrapReport(regions_added=added, demo_loaded=demo_loaded)
+    idf_fitted = False
+    if idf_path is not None and not idf_path.exists():
+        idf_fitted = fit_keyword_idf(db, idf_path) is not None
+    return BootstrapReport(regions_added=added, demo_loaded=demo_loaded, idf_fitted=idf_fitted)

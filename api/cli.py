@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,8 +22,16 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(help="演示数据 (demo data).", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+keywords_app = typer.Typer(help="关键词 (keyword extraction).", no_args_is_help=True)
+app.add_typer(keywords_app, name="keywords")
 cli_import.register(app)
 cli_matching.register(app)
+
+
+def _idf_path(settings: Settings) -> Path:
+    from ingestion.keywords import IDF_FILENAME
+
+    return settings.data_dir / IDF_FILENAME
 
 
 def _settings() -> Settings:
@@ -49,7 +58,7 @@ def serve(
 
     settings = _settings()
     db = _database(settings)
-    report = bootstrap(db, demo=demo and settings.demo_data)
+    report = bootstrap(db, demo=demo and settings.demo_data, idf_path=_idf_path(settings))
     if report.demo_loaded:
         typer.echo("已载入演示数据 (demo data loaded).")
     url = f"http://{host}:{port}"
@@ -76,9 +85,26 @@ def init(
 
     settings = _settings()
     db = _database(settings)
-    report = bootstrap(db, demo=demo)
+    report = bootstrap(db, demo=demo, idf_path=_idf_path(settings))
     typer.echo(f"新增行政区划 {report.regions_added} 条；演示数据{'已载入' if report.demo_loaded else '未变动'}。")
     db.dispose()
+
+
+@keywords_app.command("fit")
+def keywords_fit() -> None:
+    """用本库语料重新拟合关键词 IDF 表。Refit the keyword IDF table on our own corpus."""
+    from api.bootstrap import fit_keyword_idf
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        documents = fit_keyword_idf(db, _idf_path(settings))
+    finally:
+        db.dispose()
+    if documents is None:
+        typer.echo("语料太少（不足 20 篇），未拟合；关键词沿用 jieba 自带的 IDF。")
+        raise typer.Exit(1)
+    typer.echo(f"已用 {documents} 篇语料拟合关键词 IDF：{_idf_path(settings)}")
 
 
 @demo_app.command("load")

@@ -36,7 +36,10 @@ def test_help_lists_every_command() -> None:
         assert name in result.output
 
 
-@pytest.mark.parametrize("args", [["serve"], ["migrate"], ["init"], ["status"], ["demo"], ["demo", "load"]])
+@pytest.mark.parametrize(
+    "args",
+    [["serve"], ["migrate"], ["init"], ["status"], ["demo"], ["demo", "load"], ["keywords"], ["keywords", "fit"]],
+)
 def test_every_command_has_help(args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--help"])
     assert result.exit_code == 0, result.output
@@ -64,3 +67,12 @@ def test_status_reports_health_as_json(data_dir: Path) -> None:
 def test_status_fails_on_an_unmigrated_database(data_dir: Path) -> None:
     result = runner.invoke(app, ["status", "--json"])
     assert result.exit_code == 1
+
+
+def test_keyword_idf_is_not_fitted_on_too_small_a_corpus(data_dir: Path) -> None:
+    runner.invoke(app, ["init", "--no-demo"])
+    assert not (data_dir / "idf.txt").exists()
+    result = runner.invoke(app, ["keywords", "fit"])
+    assert result.exit_code == 1
+    assert "语料太少" in result.output
+    assert not (data_dir / "idf.txt").exists()

@@ -68,3 +68,14 @@ def test_serve_loaded_the_demo_data_on_first_start(served: tuple[str, Path, subp
     match = re.search(r"专家（在库）</th><td>(\d+)", page)
     assert match is not None
     assert int(match.group(1)) >= 600
+
+
+def test_first_start_fitted_the_keyword_idf_on_our_corpus(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
+    import jieba.analyse
+
+    _, data_dir, _ = served
+    fitted = dict(line.split(" ") for line in (data_dir / "idf.txt").read_text(encoding="utf-8").splitlines())
+    general = jieba.analyse.default_tfidf.idf_freq
+    # words every profile uses stop looking special; words our corpus does not use keep jieba's weight
+    assert float(fitted["研究"]) < general["研究"] - 0.5
+    assert float(fitted["足球"]) == pytest.approx(general["足球"], abs=1e-5)
