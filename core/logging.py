@@ -11,7 +11,8 @@ from typing import Any
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
-_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "color_message"}
+"""Record attributes that are not extras; uvicorn's ANSI-coloured copy of the message included."""
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:

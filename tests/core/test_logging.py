@@ -45,3 +45,18 @@ def test_json_lines_carry_extras_and_keep_chinese(monkeypatch: pytest.MonkeyPatc
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+
+
+def test_uvicorns_coloured_copy_of_the_message_is_not_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    out = io.StringIO()
+    try:
+        monkeypatch.setattr(sys, "stderr", out)
+        configure_logging("INFO")
+        logging.getLogger("uvicorn.error").info("Finished server process [%d]", 1, extra={"color_message": "\x1b[36m"})
+        assert "color_message" not in out.getvalue()
+        assert "Finished server process [1]" in out.getvalue()
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
