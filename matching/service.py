@@ -38,6 +38,8 @@ MAX_EXCLUDED_SHOWN = 10
 MIN_RANKED = 60
 """Experts ranked per match at least (society teams draw on them), even when fewer are shown."""
 
+INDEX_NOT_READY = "匹配索引正在准备中，请稍后再试"
+
 
 @dataclass
 class RankedExpert:
@@ -118,7 +120,7 @@ def rank_experts(
     """All eligible candidates, best first, and the relevant ones a constraint excluded."""
     index = engine.index
     if index is None:
-        raise ServiceUnavailable("匹配索引尚未就绪，请稍后再试")
+        raise ServiceUnavailable(INDEX_NOT_READY)
     text = demand_text(demand)
     # Demands are encoded fresh (10-20 ms) and kept in process only: the database cache is for
     # profiles, which rebuilds read back; a row per match would cost more than it saves.
@@ -264,6 +266,10 @@ def match_demand(
     demand = repo.demand_record(session, demand_id)
     if demand is None:
         raise NotFound(f"需求 {demand_id} 不存在")
+    if engine.index is None:
+        # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
+        # (matching.maintenance), never to a request's transaction.
+        raise ServiceUnavailable(INDEX_NOT_READY)
     engine.sync(session)
     ranked, excluded, evidence, vector, index = rank_experts(session, engine, demand, policy)
     top = ranked[: policy.top_experts]

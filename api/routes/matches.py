@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import MatchingDep, SessionDep
-from core.errors import ServiceUnavailable
 from matching.schemas import MatchResult
 from matching.service import match_demand
 
@@ -22,7 +21,4 @@ def demand_matches(
     top_experts: Annotated[int | None, Query(ge=1, le=100, description="推荐专家数")] = None,
     top_societies: Annotated[int | None, Query(ge=0, le=20, description="推荐学会数")] = None,
 ) -> MatchResult:
-    if engine.index is None:
-        # The index keeper is building it; a request must not wait a minute for that.
-        raise ServiceUnavailable("匹配索引正在准备中，请稍后再试")
     return match_demand(session, engine, demand_id, top_experts=top_experts, top_societies=top_societies)

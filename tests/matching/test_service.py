@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from core.errors import NotFound, ServiceUnavailable
 from directory.profiles import set_expert_active
 from matching.engine import MatchingEngine
 from matching.schemas import MatchResult
@@ -34,6 +34,14 @@ def test_unknown_demand_is_not_found(session: Session, engine: MatchingEngine) -
     engine.ensure_ready(session)
     with pytest.raises(NotFound):
         match_demand(session, engine, 987654)
+
+
+def test_a_match_before_the_index_is_ready_is_refused_not_built(session: Session, engine: MatchingEngine) -> None:
+    add_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
+    demand = make_demand(session, title="隔膜涂布厚度不均匀", description="锂电池隔膜涂布厚度老是不均匀")
+    with pytest.raises(ServiceUnavailable, match="匹配索引正在准备中"):
+        match_demand(session, engine, demand.id)
+    assert engine.index is None  # the request did not build it inside its own transaction
 
 
 def test_the_relevant_expert_comes_first_with_reasons(session: Session, engine: MatchingEngine) -> None:
