@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -168,16 +169,20 @@ def index_status_command(as_json: JsonOption = False) -> None:
     typer.echo(f"索引水位：{manifest.get('watermark')}  数据库水位：{db_watermark}  保存于：{manifest.get('saved_at')}")
 
 
+def _upkeep(job: Callable[[Database, MatchingEngine], dict[str, Any]]) -> dict[str, Any]:
+    _, db, engine = _open()
+    try:
+        return job(db, engine)
+    finally:
+        db.dispose()
+
+
 @index_app.command("rebuild")
 def index_rebuild_command(as_json: JsonOption = False) -> None:
     """从数据库重建索引（向量取自嵌入缓存）。Rebuild the index from the database (vectors from the cache)."""
     from matching.maintenance import rebuild_index
 
-    _, db, engine = _open()
-    try:
-        status = rebuild_index(db, engine)
-    finally:
-        db.dispose()
+    status = _upkeep(rebuild_index)
     if as_json:
         typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
     else:
@@ -189,11 +194,7 @@ def index_sync_command(as_json: JsonOption = False) -> None:
     """加载索引并追平数据库的变更（必要时重建）。Load the index and apply pending profile changes."""
     from matching.maintenance import prepare_index
 
-    _, db, engine = _open()
-    try:
-        status = prepare_index(db, engine)
-    finally:
-        db.dispose()
+    status = _upkeep(prepare_index)
     if as_json:
         typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
     else:
