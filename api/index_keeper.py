@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
 from core.db import Database
 from matching.engine import MatchingEngine
@@ -37,17 +36,9 @@ class IndexKeeper:
         self._stop.set()
         self._thread.join(timeout)
 
-    def prepare(self) -> dict[str, Any]:
-        """Load or rebuild the index; returns the engine's status."""
-        return prepare_index(self.db, self.engine)
-
-    def sync(self) -> int:
-        """Apply profile changes committed since the last call; returns how many entities changed."""
-        return sync_index(self.db, self.engine)
-
     def _run(self) -> None:
         try:
-            status = self.prepare()
+            status = prepare_index(self.db, self.engine)
             log.info("matching index %s", status.get("state"), extra={"count": status.get("count")})
         except Exception:
             log.exception("matching index could not be prepared; matches will retry")
@@ -55,6 +46,6 @@ class IndexKeeper:
             self.ready.set()
         while not self._stop.wait(self.interval):
             try:
-                self.sync()
+                sync_index(self.db, self.engine)
             except Exception:
                 log.exception("matching index sync failed; will retry")
