@@ -9,6 +9,7 @@ from models.enums import (
     DockingStatus,
     EvaluationGrade,
     InboundStatus,
+    JobStatus,
     NotificationChannel,
     NotificationStatus,
     OfferStatus,
@@ -19,11 +20,12 @@ from models.enums import (
 )
 from models.events import AuditEvent, Notification
 from models.experts import EmbeddingCache, Expert, ExpertWork, ProfileChange, SocietyMembership
+from models.jobs import Job
 from models.organizations import Enterprise, LocalAssociation, ServiceStation, Society
 from models.program import Evaluation, PilotApplication, ProgressReport
 from models.region import Region
 from models.users import User
-from models.wechat import Conversation, InboundMessage
+from models.wechat import Conversation, InboundMessage, WeChatToken
 
 __all__ = [
     "AuditEvent",
@@ -44,6 +46,8 @@ __all__ = [
     "ExpertWork",
     "InboundMessage",
     "InboundStatus",
+    "Job",
+    "JobStatus",
     "LocalAssociation",
     "Notification",
     "NotificationChannel",
@@ -61,6 +65,7 @@ __all__ = [
     "Society",
     "SocietyMembership",
     "User",
+    "WeChatToken",
     "WorkKind",
     "utcnow",
 ]

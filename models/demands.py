@@ -40,11 +40,15 @@ class Demand(TimestampMixin, Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    expected_outcome: Mapped[str | None] = mapped_column(Text)
+    """What the enterprise hopes to achieve (期望效果)."""
     category: Mapped[DemandCategory | None] = mapped_column(str_enum(DemandCategory, "demand_category"))
     industry: Mapped[str] = mapped_column(String(64), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     budget_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     budget_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget_negotiable: Mapped[bool] = mapped_column(default=False)
+    """面议: the enterprise names no amount."""
     deadline: Mapped[date | None]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[DemandStatus] = mapped_column(

@@ -87,7 +87,8 @@ class OfferStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
-    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"  # the demand moved on without this offer (another society's team was chosen)
+    WITHDRAWN = "withdrawn"  # the enterprise withdrew the demand
 
 
 class DockingStatus(enum.StrEnum):
@@ -121,6 +122,13 @@ class NotificationStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after retries; kept for the record
     SKIPPED = "skipped"  # nothing deliverable (e.g. no openid)
+
+
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # gave up after its attempts; kept for the record
 
 
 class InboundStatus(enum.StrEnum):

@@ -50,7 +50,18 @@ class Notification(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_until: Mapped[datetime | None]
+    """Lease of the worker delivering it; a row whose lease ran out is claimed again."""
     last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_channel: Mapped[NotificationChannel | None] = mapped_column(
+        str_enum(NotificationChannel, "delivered_channel")
+    )
+    """The channel that finally carried it (e.g. a template message after the customer-service window closed)."""
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    """The platform's id of the sent message (WeChat ``msgid``), when it gives one."""
+    outcomes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """Every delivery attempt: ``{"at", "channel", "result", "code", "detail"}``."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]

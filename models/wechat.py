@@ -33,6 +33,8 @@ class InboundMessage(Base):
         str_enum(InboundStatus, "inbound_status"), default=InboundStatus.RECEIVED
     )
     error: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    """The reply XML (before encryption) given to the first delivery; a retry of the message gets it again."""
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
 
@@ -54,3 +56,14 @@ class Conversation(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class WeChatToken(Base):
+    """The Official Account's access token, shared by every process (each fetch invalidates the last)."""
+
+    __tablename__ = "wechat_tokens"
+
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    access_token: Mapped[str] = mapped_column(String(512))
+    expires_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
