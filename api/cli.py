@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_import, cli_matching
+from api import cli_import, cli_matching, cli_users
 from core.db import Database
 from core.logging import configure_logging
 from core.migrations import current_revision, head_revision, upgrade
@@ -26,6 +26,7 @@ keywords_app = typer.Typer(help="关键词 (keyword extraction).", no_args_is_he
 app.add_typer(keywords_app, name="keywords")
 cli_import.register(app)
 cli_matching.register(app)
+cli_users.register(app)
 
 
 def _idf_path(settings: Settings) -> Path:

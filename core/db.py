@@ -8,14 +8,18 @@ rolls back on any error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import DomainError
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -102,11 +106,21 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits when the block succeeds and rolls back when it raises."""
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        A :class:`~core.errors.DomainError` with ``keeps_changes`` (a failed login) is committed
+        before it propagates: the refusal is itself the record.
+        """
         session = self.sessionmaker()
         try:
             yield session
             session.commit()
+        except DomainError as exc:
+            if exc.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -129,3 +143,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignoring_duplicates(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
+    """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL: rows whose unique key (e.g. a
+    dedupe key) exists already are skipped, also when another process inserts the same key at once.
+
+    Returns how many rows were inserted. Python-side column defaults apply; the ORM is bypassed.
+    """
+    if not rows:
+        return 0
+    values = list(rows)
+    key = list(table.primary_key.columns)[0]
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql_insert(table).values(values).on_conflict_do_nothing().returning(key)
+    else:
+        statement = sqlite_insert(table).values(values).on_conflict_do_nothing().returning(key)
+    # RETURNING lists the rows actually inserted (the driver's rowcount is not reliable for this).
+    return len(session.execute(statement).all())

@@ -13,6 +13,10 @@ class DomainError(Exception):
     status_code: int = 400
     code: str = "domain_error"
     default_message: str = "请求无法处理"
+    keeps_changes: bool = False
+    """The refusal itself is a fact to keep (e.g. a failed login counts towards the lock-out):
+    :meth:`core.db.Database.unit_of_work` commits what the session holds, then re-raises. A service
+    raising such an error must have written nothing else in the session."""
 
     def __init__(self, message: str | None = None, *, fields: dict[str, Any] | None = None) -> None:
         self.message = message or self.default_message
@@ -60,3 +64,24 @@ class ServiceUnavailable(DomainError):
     status_code = 503
     code = "service_unavailable"
     default_message = "服务暂时不可用，请稍后再试"
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    code = "not_authenticated"
+    default_message = "请先登录"
+
+
+class LoginFailed(NotAuthenticated):
+    """A wrong username or password: the failure is recorded (and kept) for the login throttle."""
+
+    code = "login_failed"
+    default_message = "用户名或密码错误"
+    keeps_changes = True
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+    code = "too_many_attempts"
+    default_message = "尝试次数过多，请稍后再试"
+    keeps_changes = True

@@ -50,6 +50,39 @@ class MatchingSettings(BaseModel):
     society_weight_members: float = 0.6
 
 
+class AuthSettings(BaseModel):
+    """Password logins and the signed tokens they give (``ZHULI_AUTH__...``)."""
+
+    token_ttl_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    """How long a signed access token is valid."""
+    max_failures: int = Field(default=5, ge=1)
+    """Failed logins of one username within ``failure_window_minutes`` that lock it."""
+    max_client_failures: int = Field(default=20, ge=1)
+    """Failed logins from one client (any usernames) within the window that lock the client."""
+    failure_window_minutes: int = Field(default=15, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    """How long a lock lasts after the failure that caused it."""
+
+
+class WorkflowSettings(BaseModel):
+    """Rules of the docking workflow an operator may tune (``ZHULI_WORKFLOW__...``)."""
+
+    societies_per_round: int = Field(default=3, ge=1, le=20)
+    """Societies offered a demand at once (the matcher's best ones not offered yet)."""
+    max_rounds: int = Field(default=2, ge=1, le=10)
+    """Rounds of offers before an unmatched demand is escalated to the provincial center."""
+    offer_deadline_hours: int = Field(default=120, ge=1)
+    """A society answers an offer within this time, or the offer expires."""
+    offer_reminder_hours: int = Field(default=24, ge=1)
+    """Remind the society this long before its offer expires."""
+    docking_confirm_reminder_hours: int = Field(default=48, ge=1)
+    """Remind the local association when an accepted demand waits this long for its confirmation."""
+    screening_reminder_hours: int = Field(default=72, ge=1)
+    """Remind the local association when a submitted demand waits this long to be screened."""
+    auto_close_days: int = Field(default=30, ge=1)
+    """A completed demand the enterprise has not rated is closed after this many days."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZHULI_",
@@ -74,6 +107,8 @@ class Settings(BaseSettings):
 
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    workflow: WorkflowSettings = Field(default_factory=WorkflowSettings)
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,7 +1,7 @@
 """ORM only: every table of Zhuli. Importing this package registers them all on ``Base.metadata``."""
 
 from models.base import Base, utcnow
-from models.demands import Demand, Docking, DockingExpert, Offer
+from models.demands import Demand, DemandMatch, Docking, DockingExpert, Offer
 from models.enums import (
     DemandCategory,
     DemandSource,
@@ -24,7 +24,7 @@ from models.jobs import Job
 from models.organizations import Enterprise, LocalAssociation, ServiceStation, Society
 from models.program import Evaluation, PilotApplication, ProgressReport
 from models.region import Region
-from models.users import User
+from models.users import LoginFailure, User
 from models.wechat import Conversation, InboundMessage, WeChatToken
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Conversation",
     "Demand",
     "DemandCategory",
+    "DemandMatch",
     "DemandSource",
     "DemandStatus",
     "Docking",
@@ -49,6 +50,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "LocalAssociation",
+    "LoginFailure",
     "Notification",
     "NotificationChannel",
     "NotificationStatus",

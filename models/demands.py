@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin, str_enum
+from models.base import Base, TimestampMixin, str_enum, utcnow
 from models.enums import DemandCategory, DemandSource, DemandStatus, DockingStatus, OfferStatus
 
 if TYPE_CHECKING:
@@ -148,3 +148,24 @@ class DockingExpert(Base):
 
     docking: Mapped[Docking] = relationship(back_populates="team", lazy="raise")
     expert: Mapped[Expert] = relationship(lazy="raise")
+
+
+class DemandMatch(Base):
+    """The match suggestions computed for one submission of a demand (the screening view and offers use them).
+
+    Kept beside the demand, not on it: the match job must not race with transitions on the demand's
+    versioned row. The newest row of a demand is its current snapshot.
+    """
+
+    __tablename__ = "demand_matches"
+    __table_args__ = (UniqueConstraint("demand_id", "submission_event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    submission_event_id: Mapped[int] = mapped_column(Integer)
+    """The AuditEvent of the submission (or supplement) that asked for this match."""
+    model: Mapped[str] = mapped_column(String(200))
+    index_watermark: Mapped[int] = mapped_column(Integer)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """A :class:`matching.schemas.MatchResult`, dumped as JSON."""
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,8 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int]
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    """The demand the event belongs to (its own, its offers' and its docking's events): the timeline."""
     action: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str | None] = mapped_column(String(32))
     to_state: Mapped[str | None] = mapped_column(String(32))

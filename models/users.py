@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, TimestampMixin, str_enum
+from models.base import Base, TimestampMixin, str_enum, utcnow
 from models.enums import Role
 
 
@@ -30,3 +32,15 @@ class User(TimestampMixin, Base):
     wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class LoginFailure(Base):
+    """One failed password login; recent rows lock a username or a client for a while (all processes)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    """Where the attempt came from (e.g. the client's IP address), when the caller knows it."""
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

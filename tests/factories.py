@@ -17,8 +17,10 @@ from models import (
     Enterprise,
     Expert,
     ExpertWork,
+    Role,
     Society,
     SocietyMembership,
+    User,
 )
 
 _seq = itertools.count(1)
@@ -91,3 +93,14 @@ def make_demand(session: Session, enterprise: Enterprise | None = None, **overri
     session.add(demand)
     session.flush()
     return demand
+
+
+def make_user(session: Session, role: Role, **overrides: Any) -> User:
+    """A user without a password (fast: no scrypt); pass the scope column the role needs."""
+    n = next(_seq)
+    values: dict[str, Any] = {"username": f"{role.value}-{n}", "display_name": f"用户{n}", "role": role}
+    values.update(overrides)
+    user = User(**values)
+    session.add(user)
+    session.flush()
+    return user
