@@ -85,6 +85,23 @@ def get_region(session: Session, code: str) -> Region:
     return region
 
 
+def region_subtree(session: Session, code: str) -> frozenset[str]:
+    """The codes a body at ``code`` oversees: itself, and for a city its counties.
+
+    Pingtan (``is_special_zone``) is county-level by its code but city-level in the programme: its
+    own association oversees it, the Fuzhou city association does not. The province covers all.
+    """
+    region = get_region(session, code)
+    if region.level is RegionLevel.PROVINCE:
+        return frozenset(session.scalars(select(Region.code)))
+    if region.level is RegionLevel.COUNTY:
+        return frozenset({region.code})
+    children = session.scalars(
+        select(Region.code).where(Region.parent_code == region.code, Region.is_special_zone.is_(False))
+    )
+    return frozenset({region.code, *children})
+
+
 _SUFFIXES = ("市", "区", "县", "综合实验区")
 
 

@@ -1,0 +1,42 @@
+"""The docking workflow: demand and offer state machines, their moves, scope, audit and notifications.
+
+Every public function takes ``(session, actor, ...)``, checks role and scope, writes an AuditEvent and
+enqueues the notifications it causes in the caller's transaction, and raises :mod:`core.errors`
+subclasses with Chinese messages. See :mod:`workflow.states` for the transition tables.
+"""
+
+from workflow.demands import (
+    DraftCreated,
+    approve,
+    close,
+    create_draft,
+    reject,
+    return_for_info,
+    submit,
+    supplement,
+    withdraw,
+)
+from workflow.help import request_staff_help
+from workflow.queries import demand_detail, list_demands, my_demands
+from workflow.schemas import DemandFilters, DemandInput, Page
+from workflow.suggestions import match_suggestions
+
+__all__ = [
+    "DemandFilters",
+    "DemandInput",
+    "DraftCreated",
+    "Page",
+    "approve",
+    "close",
+    "create_draft",
+    "demand_detail",
+    "list_demands",
+    "match_suggestions",
+    "my_demands",
+    "reject",
+    "request_staff_help",
+    "return_for_info",
+    "submit",
+    "supplement",
+    "withdraw",
+]
