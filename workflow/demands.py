@@ -8,6 +8,7 @@ commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from ingestion.normalize import clean_text
 from ingestion.pii import Pii, extract_pii
 from ingestion.pipeline import NOTICE_CONTACT, prepare_demand_text
 from models import (
+    AuditEvent,
     Demand,
     DemandStatus,
     Docking,
@@ -34,7 +36,14 @@ from models import (
 )
 from workflow import messages
 from workflow.jobs import enqueue_job
-from workflow.notify import association_name, association_recipients, enterprise_recipients, society_recipients, tell
+from workflow.notify import (
+    Notice,
+    announce,
+    association_name,
+    association_recipients,
+    enterprise_recipients,
+    society_recipients,
+)
 from workflow.schemas import DemandInput
 from workflow.scopes import visible_demand
 from workflow.states import DEMAND_TRANSITIONS, check
@@ -141,12 +150,17 @@ def _enterprise_name(session: Session, demand: Demand) -> str:
     return enterprise.name if enterprise is not None else "企业"
 
 
-def _enqueue_match(session: Session, demand: Demand, event_id: int) -> None:
+def _ask_for_screening(
+    session: Session, demand: Demand, event: AuditEvent, to_enterprise: Notice, to_association: Notice
+) -> None:
+    """After a (re)submission: tell both sides and have the matcher prepare suggestions, once per submission."""
+    announce(session, event, enterprise_recipients(session, demand), to_enterprise)
+    announce(session, event, association_recipients(session, demand.region_code), to_association)
     enqueue_job(
         session,
         MATCH_JOB,
-        {"demand_id": demand.id, "submission_event_id": event_id},
-        dedupe_key=f"{MATCH_JOB}:{demand.id}:{event_id}",
+        {"demand_id": demand.id, "submission_event_id": event.id},
+        dedupe_key=f"{MATCH_JOB}:{demand.id}:{event.id}",
     )
 
 
@@ -159,26 +173,14 @@ def submit(session: Session, actor: Actor, demand_id: int, *, now: datetime | No
     demand.submitted_by_user_id = actor.user_id
     session.flush()
     handler = association_name(session, demand.region_code)
-    source = f"audit:{event.id}"
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        messages.submitted_to_enterprise(demand, handler, now),
-        source=source,
-        demand_id=demand.id,
-        now=now,
-    )
     region = get_region(session, demand.region_code).full_name
-    notice = messages.submitted_to_association(demand, _enterprise_name(session, demand), region, now)
-    tell(
+    _ask_for_screening(
         session,
-        association_recipients(session, demand.region_code),
-        notice,
-        source=source,
-        demand_id=demand.id,
-        now=now,
+        demand,
+        event,
+        messages.submitted_to_enterprise(demand, handler, now),
+        messages.submitted_to_association(demand, _enterprise_name(session, demand), region, now),
     )
-    _enqueue_match(session, demand, event.id)
     return demand
 
 
@@ -207,26 +209,13 @@ def supplement(session: Session, actor: Actor, demand_id: int, text: str, *, now
     event = move_demand(session, actor, demand, "supplement", now=now, reason=added, data={"added": added})
     demand.submitted_at = now
     session.flush()
-    handler = association_name(session, demand.region_code)
-    source = f"audit:{event.id}"
-    tell(
+    _ask_for_screening(
         session,
-        enterprise_recipients(session, demand),
-        messages.supplemented_to_enterprise(demand, handler, now),
-        source=source,
-        demand_id=demand.id,
-        now=now,
+        demand,
+        event,
+        messages.supplemented_to_enterprise(demand, association_name(session, demand.region_code), now),
+        messages.supplemented_to_association(demand, _enterprise_name(session, demand), added, now),
     )
-    notice = messages.supplemented_to_association(demand, _enterprise_name(session, demand), added, now)
-    tell(
-        session,
-        association_recipients(session, demand.region_code),
-        notice,
-        source=source,
-        demand_id=demand.id,
-        now=now,
-    )
-    _enqueue_match(session, demand, event.id)
     return demand
 
 
@@ -239,14 +228,30 @@ def approve(
     reason = _clean_reason(note, required=False, label="审核意见")
     event = move_demand(session, actor, demand, "approve", now=now, reason=reason)
     handler = event.data["by"]
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        messages.approved_to_enterprise(demand, handler, now),
-        source=f"audit:{event.id}",
-        demand_id=demand.id,
-        now=now,
+    announce(
+        session, event, enterprise_recipients(session, demand), messages.approved_to_enterprise(demand, handler, now)
     )
+    return demand
+
+
+RefusalNotice = Callable[[Demand, str, str, datetime], Notice]
+
+
+def _screen_with_reason(
+    session: Session,
+    actor: Actor,
+    demand_id: int,
+    name: str,
+    reason: str,
+    label: str,
+    notice: RefusalNotice,
+    now: datetime | None,
+) -> Demand:
+    now = now or clock.now()
+    demand = visible_demand(session, actor, demand_id)
+    text = _clean_reason(reason, required=True, label=label) or ""
+    event = move_demand(session, actor, demand, name, now=now, reason=text)
+    announce(session, event, enterprise_recipients(session, demand), notice(demand, event.data["by"], text, now))
     return demand
 
 
@@ -254,40 +259,16 @@ def return_for_info(
     session: Session, actor: Actor, demand_id: int, reason: str, *, now: datetime | None = None
 ) -> Demand:
     """Submitted → returned: the enterprise is asked for more information (it answers with :func:`supplement`)."""
-    now = now or clock.now()
-    demand = visible_demand(session, actor, demand_id)
-    text = _clean_reason(reason, required=True, label="需要补充的内容")
-    assert text is not None
-    event = move_demand(session, actor, demand, "return_for_info", now=now, reason=text)
-    notice = messages.returned_to_enterprise(demand, event.data["by"], text, now)
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        notice,
-        source=f"audit:{event.id}",
-        demand_id=demand.id,
-        now=now,
+    label = "需要补充的内容"
+    return _screen_with_reason(
+        session, actor, demand_id, "return_for_info", reason, label, messages.returned_to_enterprise, now
     )
-    return demand
 
 
 def reject(session: Session, actor: Actor, demand_id: int, reason: str, *, now: datetime | None = None) -> Demand:
     """Submitted → rejected, with the reason the enterprise is told."""
-    now = now or clock.now()
-    demand = visible_demand(session, actor, demand_id)
-    text = _clean_reason(reason, required=True, label="不予通过的原因")
-    assert text is not None
-    event = move_demand(session, actor, demand, "reject", now=now, reason=text)
-    notice = messages.rejected_to_enterprise(demand, event.data["by"], text, now)
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        notice,
-        source=f"audit:{event.id}",
-        demand_id=demand.id,
-        now=now,
-    )
-    return demand
+    label = "不予通过的原因"
+    return _screen_with_reason(session, actor, demand_id, "reject", reason, label, messages.rejected_to_enterprise, now)
 
 
 def withdraw(
@@ -324,34 +305,12 @@ def withdraw(
             reason=text,
             now=now,
         )
-    source = f"audit:{event.id}"
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        messages.withdrawn_to_enterprise(demand, now),
-        source=source,
-        demand_id=demand.id,
-        now=now,
-    )
+    announce(session, event, enterprise_recipients(session, demand), messages.withdrawn_to_enterprise(demand, now))
     staff_notice = messages.withdrawn_to_staff(demand, _enterprise_name(session, demand), text, now)
     if was is not DemandStatus.DRAFT:
-        tell(
-            session,
-            association_recipients(session, demand.region_code),
-            staff_notice,
-            source=source,
-            demand_id=demand.id,
-            now=now,
-        )
+        announce(session, event, association_recipients(session, demand.region_code), staff_notice)
     for offer in open_offers:
-        tell(
-            session,
-            society_recipients(session, offer.society_id),
-            staff_notice,
-            source=source,
-            demand_id=demand.id,
-            now=now,
-        )
+        announce(session, event, society_recipients(session, offer.society_id), staff_notice)
     return demand
 
 
@@ -367,12 +326,5 @@ def close(
     if docking is not None and docking.status is DockingStatus.COMPLETED:
         docking.status = DockingStatus.CLOSED
         docking.closed_at = now
-    tell(
-        session,
-        enterprise_recipients(session, demand),
-        messages.closed_to_enterprise(demand, text, now),
-        source=f"audit:{event.id}",
-        demand_id=demand.id,
-        now=now,
-    )
+    announce(session, event, enterprise_recipients(session, demand), messages.closed_to_enterprise(demand, text, now))
     return demand

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import insert_ignoring_duplicates
 from models import (
+    AuditEvent,
     Demand,
     LocalAssociation,
     Notification,
@@ -163,3 +164,8 @@ def tell(
     """Enqueue ``notice`` for each user (deduplicated by ``source``); returns how many rows were added."""
     rows = _rows(users, notice, source=source, demand_id=demand_id, now=now or clock.now())
     return insert_ignoring_duplicates(session, Notification.__table__, rows)  # type: ignore[arg-type]
+
+
+def announce(session: Session, event: AuditEvent, users: Iterable[User], notice: Notice) -> int:
+    """Tell ``users`` about ``event`` (dedupe source ``audit:<event id>``, dated like the event)."""
+    return tell(session, users, notice, source=f"audit:{event.id}", demand_id=event.demand_id, now=event.at)
