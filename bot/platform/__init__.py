@@ -1,0 +1,1 @@
+"""The WeChat platform side: outbound API client, push channel, fake API server."""
