@@ -19,8 +19,26 @@ class WeChatSettings(BaseModel):
     token: SecretStr = SecretStr("")
     encoding_aes_key: SecretStr = SecretStr("")
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
-    timeout_seconds: float = 5.0
+    """Where the outbound API lives (the token is fetched from ``<api_base_url>token`` too)."""
+    connect_timeout_seconds: float = 3.0
+    read_timeout_seconds: float = 10.0
+    token_refreshes_per_call: int = Field(default=1, ge=0, le=2)
+    """How often one call may refetch the token after 40001/40014/42001 before it gives up."""
+    token_refresh_margin_seconds: int = 300
+    """A stored token this close to its expiry is refreshed before use."""
     max_timestamp_skew_seconds: int = 300
+    custom_window_hours: int = 48
+    """A user's message opens a window of this length for customer-service (push) messages …"""
+    custom_pushes_per_window: int = 5
+    """… with at most this many pushes; outside it pushes go as template messages."""
+    template_status_update: str = ""
+    """Template id of the enterprise's demand status update (title + up to four field values)."""
+    template_staff_task: str = ""
+    """Template id of a staff member's task notice (new offer, demand to screen, …)."""
+    template_keys: list[str] = Field(default_factory=lambda: ["thing1", "thing2", "thing3", "thing4", "thing5"])
+    """Data keys of both templates, in order: the first carries the title, the rest the field values."""
+    link_base_url: str = ""
+    """Public address of the console; a template message links to ``<link_base_url><payload link>``."""
 
 
 class MatchingSettings(BaseModel):

@@ -17,8 +17,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.platform.fake import FakeWeChatApi
 from core.db import Database, create_db_engine
 from core.migrations import upgrade
+from core.settings import WeChatSettings
 from tests.factories import seed_reference_data
 
 BACKENDS = ("sqlite", "postgresql")
@@ -128,3 +130,24 @@ def fresh_database(database_url: str, tmp_path: Path, run_id: str) -> Iterator[D
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def fake_wechat() -> Iterator[FakeWeChatApi]:
+    """The fake WeChat API on a free port of 127.0.0.1, stopped after the test."""
+    with FakeWeChatApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def wechat_settings(fake_wechat: FakeWeChatApi) -> WeChatSettings:
+    """Outbound settings pointing at ``fake_wechat``, with short timeouts."""
+    return WeChatSettings(
+        app_id=fake_wechat.app_id,
+        app_secret=fake_wechat.app_secret,
+        api_base_url=fake_wechat.base_url,
+        connect_timeout_seconds=1.0,
+        read_timeout_seconds=1.0,
+        template_status_update="tpl-status",
+        template_staff_task="tpl-task",
+    )
