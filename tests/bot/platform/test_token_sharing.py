@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 from bot.platform.fake import FakeWeChatApi
 from core.db import Database
 
-SENDS = 80
+SENDS = 150
 INVALIDATIONS = 5
 
 
@@ -23,8 +22,11 @@ def test_two_processes_refresh_the_token_once_per_invalidation(fresh_database: D
         try:
             assert fake.wait_for(lambda f: len(f.calls("message/template/send")) >= 20, timeout=60)
             for _ in range(INVALIDATIONS):
+                fetched, sent = len(fake.calls("token")), len(fake.pushes())
                 fake.invalidate_tokens()
-                time.sleep(0.25)
+                # the next invalidation only once both processes had time to move to the new token
+                assert fake.wait_for(lambda f: len(f.pushes()) >= sent + 20, timeout=60), fake.calls("token")
+                assert len(fake.calls("token")) == fetched + 1
             results = [json.loads(w.communicate(timeout=120)[0]) for w in workers]
         finally:
             for w in workers:
@@ -36,5 +38,5 @@ def test_two_processes_refresh_the_token_once_per_invalidation(fresh_database: D
         assert sum(r["sent"] for r in results) == 2 * SENDS
         assert len(fake.pushes()) == 2 * SENDS
         # the first token, then one per invalidation at most (never one per process)
-        assert 2 <= len(tokens) <= INVALIDATIONS + 1, tokens
+        assert len(tokens) == INVALIDATIONS + 1, tokens
         assert all(c.errcode == 0 for c in fake.calls("token"))
