@@ -25,7 +25,7 @@ def test_two_processes_refresh_the_token_once_per_invalidation(fresh_database: D
                 fetched, sent = len(fake.calls("token")), len(fake.pushes())
                 fake.invalidate_tokens()
                 # the next invalidation only once both processes had time to move to the new token
-                assert fake.wait_for(lambda f: len(f.pushes()) >= sent + 20, timeout=60), fake.calls("token")
+                assert fake.wait_for(lambda f, sent=sent: len(f.pushes()) >= sent + 20, timeout=60), fake.calls("token")
                 assert len(fake.calls("token")) == fetched + 1
             results = [json.loads(w.communicate(timeout=120)[0]) for w in workers]
         finally:
