@@ -11,8 +11,11 @@ PORT ?= 8000
 TORCH ?= torch==2.13.0
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 PG_CLUSTER = $(shell ls /etc/postgresql 2>/dev/null | head -n1)
+# The console's browser tests drive Debian's Chromium; without a CJK font every Chinese glyph is a box.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run test lint bench db-up clean help
+.PHONY: install run test lint bench db-up browser vendor clean help
 
 help:
 	@echo "make run    — install, migrate, load demo data on first start, serve http://$(HOST):$(PORT)/"
@@ -39,7 +42,19 @@ db-up:
 		for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
 	fi
 
-test: install db-up
+# Quiet when both are there; otherwise a non-interactive apt install (idempotent).
+browser:
+	@if ! dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c "ok installed" | grep -qx $(words $(BROWSER_PACKAGES)); then \
+		echo "Installing $(BROWSER_PACKAGES) (apt) for the console's browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	fi
+
+# Refresh the front-end assets in api/static/vendor/ from npm (versions pinned in its manifest.json).
+vendor:
+	$(PYTHON) tools/vendor_assets.py
+
+test: install db-up browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
