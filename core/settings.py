@@ -101,6 +101,26 @@ class WorkflowSettings(BaseModel):
     """A completed demand the enterprise has not rated is closed after this many days."""
 
 
+class ConsoleSettings(BaseModel):
+    """The web console for staff (``ZHULI_CONSOLE__...``)."""
+
+    session_hours: int = Field(default=8, ge=1, le=7 * 24)
+    """How long a console login lasts (a working day); then the browser is sent back to the login page."""
+    secure_cookies: bool = False
+    """Mark the session cookies ``Secure`` (set it when the console is served over HTTPS)."""
+    page_size: int = Field(default=20, ge=5, le=200)
+    """Rows per page of the console's lists."""
+
+
+class ReportingSettings(BaseModel):
+    """Thresholds of the statistics (``ZHULI_REPORTING__...``)."""
+
+    stuck_after_days: int = Field(default=14, ge=1)
+    """A demand waiting this long in one open state counts as stuck on the dashboard."""
+    months: int = Field(default=12, ge=1, le=60)
+    """How many months the by-month series covers."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZHULI_",
@@ -127,6 +147,8 @@ class Settings(BaseSettings):
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     workflow: WorkflowSettings = Field(default_factory=WorkflowSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    reporting: ReportingSettings = Field(default_factory=ReportingSettings)
 
     @property
     def resolved_database_url(self) -> str:
