@@ -118,7 +118,8 @@ def list_demands(
             )
         )
     total = session.scalar(select(func.count(Demand.id)).where(*conditions)) or 0
-    order = Demand.created_at.asc() if filters.sort == "oldest" else Demand.created_at.desc()
+    waiting_since = func.coalesce(Demand.submitted_at, Demand.created_at)
+    order = waiting_since.asc() if filters.sort == "oldest" else waiting_since.desc()
     rows = session.execute(
         select(Demand, Region.name, Enterprise.name)
         .join(Region, Region.code == Demand.region_code)

@@ -68,7 +68,7 @@ class DemandFilters(BaseModel):
     q: str | None = Field(default=None, max_length=100)
     """Words that must all occur in the title, the description or the keywords."""
     sort: Literal["oldest", "newest"] = "newest"
-    """By the time the demand was created."""
+    """By the time the demand was submitted (created, for a draft): the age the lists show."""
 
 
 class Page(BaseModel):
