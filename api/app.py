@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from api import console
 from api.errors import install_error_handlers
 from api.index_keeper import IndexKeeper
 from api.routes import matches, pages, reference
@@ -94,6 +95,7 @@ def create_app(
     app.include_router(reference.router)
     app.include_router(matches.router)
     app.include_router(pages.router)
+    console.install(app)
     return app
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.console.errors import error_response, is_console, validation_response
 from core.errors import DomainError
 
 log = logging.getLogger("zhuli.api")
@@ -62,32 +63,45 @@ def _body(error: str, detail: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "detail": detail, **extra}
 
 
+def _plain(request: Request, status: int, error: str, detail: str) -> Response:
+    if is_console(request):
+        return error_response(request, status, detail)
+    return JSONResponse(_body(error, detail), status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    # Console pages get the same errors as HTML (a Chinese page, or the form they came from).
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if is_console(request):
+            return error_response(request, exc.status_code, exc.message, exc)
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         fields = {".".join(str(p) for p in e.get("loc", ())): explain_validation_error(e) for e in exc.errors()}
+        if is_console(request):
+            return validation_response(request, fields)
         return JSONResponse(_body("validation_failed", "请求参数有误，请检查后重试", fields=fields), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        if is_console(request):
+            return error_response(request, exc.status_code, message)
         return JSONResponse(_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         log.warning("integrity error: %s", exc.orig)
-        return JSONResponse(_body("conflict", "数据与已有记录冲突或不符合约束，未保存"), 409)
+        return _plain(request, 409, "conflict", "数据与已有记录冲突或不符合约束，未保存")
 
     @app.exception_handler(OperationalError)
-    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
+    async def _operational(request: Request, exc: OperationalError) -> Response:
         log.error("database unavailable: %s", exc.orig)
-        return JSONResponse(_body("service_unavailable", "数据库暂时不可用，请稍后再试"), 503)
+        return _plain(request, 503, "service_unavailable", "数据库暂时不可用，请稍后再试")
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(_body("internal_error", "服务器内部错误，请稍后再试"), 500)
+        return _plain(request, 500, "internal_error", "服务器内部错误，请稍后再试")

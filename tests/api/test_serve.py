@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
-    data_dir = tmp_path_factory.mktemp("run") / "var"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHULI_")}
-    env.update(ZHULI_DATA_DIR=str(data_dir), ZHULI_LOG_LEVEL="WARNING")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"zhuli serve exited early:\n{proc.stdout.read() if proc.stdout else ''}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code in (200, 503):
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("zhuli serve did not answer within 180 s")
-    yield base, data_dir, proc
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("run") / "var") as server:
+        yield server.base_url, server.data_dir, server.process
 
 
 def test_serve_answers_healthz_200_on_the_embedded_default(served: tuple[str, Path, subprocess.Popen[str]]) -> None:

@@ -1,0 +1,131 @@
+"""Demands for those who screen and route them: the queue, the detail with suggestions, and the moves.
+
+Local associations see their region subtree, the provincial center and department everything, a
+society the demands it was offered — the workflow's queries decide, the pages only show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+import workflow
+from api.console import flash
+from api.console.deps import ViewerDep
+from api.console.forms import ReasonField, parse_filters
+from api.console.web import render
+from api.deps import MatchingDep, ReadSessionDep, SessionDep, SettingsDep
+from models import DemandCategory, DemandStatus
+from workflow import DemandFilters, Page
+
+router = APIRouter()
+
+QUEUE_STATES: dict[str, tuple[str, list[DemandStatus]]] = {
+    "submitted": ("待审核", [DemandStatus.SUBMITTED]),
+    "returned": ("已退回待补充", [DemandStatus.RETURNED]),
+    "screened": ("已审核", [s for s in DemandStatus if s not in (DemandStatus.DRAFT, DemandStatus.SUBMITTED)]),
+    "all": ("全部", []),
+}
+CONFIRM_STATES = [DemandStatus.ACCEPTED]
+
+
+def _list_page(
+    request: Request,
+    viewer: ViewerDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    *,
+    template: str,
+    title: str,
+    filters: DemandFilters,
+    page: int,
+    extra: Mapping[str, object],
+) -> Response:
+    data = workflow.list_demands(session, viewer.actor, filters, Page(number=page, size=settings.console.page_size))
+    context = {"title": title, "data": data, "filters": filters, "categories": list(DemandCategory), **extra}
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
+        return render(request, "demands/_results.html", context, viewer=viewer)
+    return render(request, template, context, viewer=viewer)
+
+
+@router.get("/console/screening", response_class=HTMLResponse)
+def screening_queue(
+    request: Request,
+    viewer: ViewerDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    state: Annotated[str, Query(max_length=20)] = "submitted",
+    q: Annotated[str, Query(max_length=100)] = "",
+    category: Annotated[str, Query(max_length=32)] = "",
+    region: Annotated[str, Query(max_length=6)] = "",
+    sort: Annotated[str, Query(max_length=10)] = "oldest",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """The screening queue: oldest waiting first, with filters and full-text search."""
+    label, states = QUEUE_STATES.get(state, QUEUE_STATES["submitted"])
+    filters = parse_filters(states=states, q=q, category=category, region=region, sort=sort)
+    extra = {"state": state if state in QUEUE_STATES else "submitted", "states": QUEUE_STATES, "state_label": label}
+    return _list_page(
+        request, viewer, session, settings, template="demands/queue.html", title="需求审核", filters=filters,
+        page=page, extra=extra,
+    )  # fmt: skip
+
+
+@router.get("/console/confirmations", response_class=HTMLResponse)
+def confirmations(
+    request: Request,
+    viewer: ViewerDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """Demands a society accepted, waiting for the local association to confirm the docking."""
+    filters = parse_filters(states=CONFIRM_STATES, sort="oldest")
+    return _list_page(
+        request, viewer, session, settings, template="demands/confirmations.html", title="待确认对接",
+        filters=filters, page=page, extra={},
+    )  # fmt: skip
+
+
+@router.get("/console/demands/{demand_id}", response_class=HTMLResponse)
+def demand_page(request: Request, demand_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
+    detail = workflow.demand_detail(session, viewer.actor, demand_id)
+    return render(request, "demands/detail.html", {"title": detail.title, "d": detail}, viewer=viewer)
+
+
+@router.get("/console/demands/{demand_id}/suggestions", response_class=HTMLResponse)
+def live_suggestions(
+    request: Request,
+    demand_id: int,
+    viewer: ViewerDep,
+    session: ReadSessionDep,
+    engine: MatchingDep,
+    reroute: bool = False,
+) -> Response:
+    """Suggestions computed now (for demands whose submission has no stored snapshot yet)."""
+    result = workflow.match_suggestions(session, viewer.actor, engine, demand_id)
+    context = {"s": result, "live": True, "reroute": reroute, "demand_id": demand_id}
+    return render(request, "demands/_suggestions.html", context, viewer=viewer)
+
+
+@router.post("/console/demands/{demand_id}/approve")
+def approve(
+    demand_id: int, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    workflow.approve(session, viewer.actor, demand_id, note=note or None)
+    return flash.redirect(f"/console/demands/{demand_id}", "已审核通过，系统将把需求推荐给匹配的学会")
+
+
+@router.post("/console/demands/{demand_id}/return")
+def return_for_info(demand_id: int, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
+    workflow.return_for_info(session, viewer.actor, demand_id, reason)
+    return flash.redirect(f"/console/demands/{demand_id}", "已退回企业补充信息，企业将在微信中收到通知")
+
+
+@router.post("/console/demands/{demand_id}/reject")
+def reject(demand_id: int, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
+    workflow.reject(session, viewer.actor, demand_id, reason)
+    return flash.redirect(f"/console/demands/{demand_id}", "已不予通过，企业将收到原因说明")

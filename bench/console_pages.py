@@ -1,0 +1,100 @@
+"""Console page latency (p50 / p95, server-side render over real HTTP) with the demo data.
+
+    python bench/console_pages.py [--rounds 40]
+
+Starts a real ``zhuli serve`` on a fresh data folder (demo data loaded on first start), logs in as a
+local association, a society and the provincial center, and times the pages they open most: the
+screening queue, an offer's detail and the dashboard. Each figure is the full request as the browser
+makes it (session check, one service call, template), measured by the client, after two warm-up calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.db import Database  # noqa: E402
+from tests.console.helpers import offer_case  # noqa: E402
+from tests.servers import serving  # noqa: E402
+
+
+def _login(base: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").text)
+    assert token is not None
+    reply = client.post(
+        "/console/login", data={"csrf_token": token.group(1), "username": username, "password": "zhuli-demo"}
+    )
+    assert reply.status_code == 303, reply.text
+    return client
+
+
+def _time(client: httpx.Client, path: str, rounds: int) -> dict[str, float]:
+    for _ in range(2):
+        assert client.get(path).status_code == 200, path
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        reply = client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert reply.status_code == 200, path
+    samples.sort()
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
+        "bytes": len(reply.content),
+    }
+
+
+def _busiest_offer(db: Database) -> int:
+    """A demo offer whose demand has the longest timeline (the heaviest offer page)."""
+    from sqlalchemy import func, select
+
+    from models import AuditEvent, Offer
+
+    with db.read_session() as session:
+        events = select(AuditEvent.demand_id, func.count().label("n")).group_by(AuditEvent.demand_id).subquery()
+        offer_id = session.scalar(
+            select(Offer.id)
+            .join(events, events.c.demand_id == Offer.demand_id, isouter=True)
+            .order_by(events.c.n.desc().nulls_last(), Offer.id)
+            .limit(1)
+        )
+    assert offer_id is not None
+    return int(offer_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, serving(Path(tmp) / "var") as server:
+        db = Database.from_url(server.database_url)
+        case = offer_case(db, _busiest_offer(db))
+        db.dispose()
+        pages = [
+            ("screening queue", "la-350100", "/console/screening"),
+            ("offer detail", case.society_username, f"/console/offers/{case.offer_id}"),
+            ("dashboard", "center-admin", "/console/dashboard"),
+            ("offers inbox", case.society_username, "/console/offers"),
+        ]
+        print(f"console pages, demo data, {args.rounds} requests each (ms, client-measured over HTTP)")
+        for name, user, path in pages:
+            with _login(server.base_url, user) as client:
+                figures = _time(client, path, args.rounds)
+            print(f"  {name:<16} {path:<28} p50 {figures['p50_ms']:>6} ms  p95 {figures['p95_ms']:>6} ms  "
+                  f"{figures['bytes'] / 1024:.0f} KiB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
