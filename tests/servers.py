@@ -39,7 +39,7 @@ class ServeFailed(RuntimeError):
 
 
 @contextmanager
-def serving(data_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 180) -> Iterator[Served]:
+def serving(data_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 600) -> Iterator[Served]:
     """Start ``zhuli serve`` on ``data_dir`` (demo data on first start) and stop it afterwards, also on failure.
 
     ``env`` adds ``ZHULI_*`` settings; the caller's own ``ZHULI_*`` variables are not inherited.
