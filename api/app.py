@@ -13,8 +13,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import console
+from api.auth import principal_of
 from api.errors import install_error_handlers
+from api.idempotency import IdempotencyMiddleware
 from api.index_keeper import IndexKeeper
+from api.metrics import Metrics, MetricsMiddleware
 from api.routes import matches, pages, reference
 from core.db import Database
 from core.health import check_health
@@ -65,6 +68,10 @@ def create_app(
     app.state.matching = engine
     app.state.index_status = engine.status
     install_error_handlers(app)
+    metrics = Metrics(db)
+    # Added last = outermost: metrics see every response, the idempotency layer sees the rendered one.
+    app.add_middleware(IdempotencyMiddleware, principal_of=principal_of)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.middleware("http")
     async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -91,6 +98,11 @@ def create_app(
         provider: Callable[[], dict[str, Any]] | None = app.state.index_status
         healthy, report = check_health(db, provider() if provider else None)
         return JSONResponse(report, status_code=200 if healthy else 503)
+
+    @app.get("/metrics", tags=["运维"], summary="Prometheus 指标", response_class=Response)
+    def prometheus_metrics() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
 
     app.include_router(reference.router)
     app.include_router(matches.router)

@@ -33,7 +33,13 @@ def get_session(request: Request) -> Iterator[Session]:
 
     Declared with ``scope="function"`` (see ``SessionDep``) so the commit happens inside the
     route's call: a failed commit becomes an error response instead of a 200 already on the wire.
+    With an ``Idempotency-Key`` the middleware in :mod:`api.idempotency` already opened the unit of
+    work (it commits the stored response with the route's effects): join that one.
     """
+    shared: Session | None = getattr(request.state, "unit_of_work", None)
+    if shared is not None:
+        yield shared
+        return
     with get_database(request).unit_of_work() as session:
         yield session
 

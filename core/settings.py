@@ -121,6 +121,13 @@ class ReportingSettings(BaseModel):
     """How many months the by-month series covers."""
 
 
+class ApiSettings(BaseModel):
+    """The REST API's own knobs."""
+
+    idempotency_key_ttl_hours: float = Field(default=24.0, gt=0)
+    """How long a stored ``Idempotency-Key`` answers repeats; after that the key is free again."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZHULI_",
@@ -149,6 +156,7 @@ class Settings(BaseSettings):
     workflow: WorkflowSettings = Field(default_factory=WorkflowSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @property
     def resolved_database_url(self) -> str:

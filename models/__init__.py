@@ -20,6 +20,7 @@ from models.enums import (
 )
 from models.events import AuditEvent, Notification
 from models.experts import EmbeddingCache, Expert, ExpertWork, ProfileChange, SocietyMembership
+from models.idempotency import IdempotencyKey
 from models.jobs import Job
 from models.organizations import Enterprise, LocalAssociation, ServiceStation, Society
 from models.program import Evaluation, PilotApplication, ProgressReport
@@ -45,6 +46,7 @@ __all__ = [
     "EvaluationGrade",
     "Expert",
     "ExpertWork",
+    "IdempotencyKey",
     "InboundMessage",
     "InboundStatus",
     "Job",
