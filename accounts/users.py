@@ -51,7 +51,7 @@ def check_password_strength(password: str, username: str) -> None:
         raise ValidationFailed("密码太简单，请换一个（不能与用户名相同，也不能是同一个数字重复）")
 
 
-def _check_scope(
+def check_scope(
     session: Session,
     role: Role,
     *,
@@ -117,7 +117,7 @@ def create_user(
             raise ValidationFailed("请设置密码（只有通过微信绑定的企业用户可以不设密码）", fields={"field": "password"})
     else:
         check_password_strength(password, username)
-    _check_scope(
+    check_scope(
         session, role, region_code=region_code, society_id=society_id, enterprise_id=enterprise_id, expert_id=expert_id
     )
     if session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -13,12 +13,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import console
-from api.auth import principal_of
+from api.access import principal_of
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.index_keeper import IndexKeeper
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import matches, pages, reference
+from api.openapi import install_openapi
+from api.routes import auth, directory, matches, pages, reference, transfer, users
 from core.db import Database
 from core.health import check_health
 from core.logging import configure_logging, request_id_var
@@ -104,10 +105,15 @@ def create_app(
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 
+    app.include_router(auth.router)
+    app.include_router(users.router)
     app.include_router(reference.router)
     app.include_router(matches.router)
+    app.include_router(directory.router)
+    app.include_router(transfer.router)
     app.include_router(pages.router)
     console.install(app)
+    install_openapi(app)
     return app
 
 

@@ -27,6 +27,8 @@ from core.settings import Settings
 from models import IdempotencyKey
 
 METHODS = frozenset({"POST", "PATCH"})
+EXEMPT_PREFIXES = ("/api/auth/",)
+"""Logins are not state changes a client repeats, and a failed one must keep its throttle record."""
 REPLAYED_HEADER = "Idempotency-Replayed"
 STATE_KEY = "unit_of_work"
 
@@ -49,13 +51,17 @@ async def _send_all(send: Send, messages: list[Message]) -> None:
         await send(message)
 
 
+def applies_to(path: str) -> bool:
+    return path.startswith("/api/") and not path.startswith(EXEMPT_PREFIXES)
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp, *, principal_of: PrincipalResolver) -> None:
         self.app = app
         self.principal_of = principal_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in METHODS or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or scope["method"] not in METHODS or not applies_to(scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -80,7 +86,7 @@ class IdempotencyMiddleware:
                 key=key,
                 method=scope["method"],
                 path=idempotency.stored_path(scope["path"]),
-                fingerprint=idempotency.fingerprint(headers.get("content-type"), body),
+                fingerprint=idempotency.fingerprint(headers.get("content-type"), body, scope.get("query_string", b"")),
             )
             await self._run(scope, send, session, keyed, ttl, body, receive)
         finally:

@@ -79,8 +79,8 @@ def check_key(key: str) -> str:
     return key
 
 
-def fingerprint(content_type: str | None, body: bytes) -> str:
-    """A digest of what the request asks for, blind to how a client happened to encode it.
+def fingerprint(content_type: str | None, body: bytes, query: bytes = b"") -> str:
+    """A digest of what the request asks for (query string and body), blind to how a client encoded it.
 
     JSON is compared after parsing (key order and spacing do not matter); a multipart body with its
     random boundary replaced, so the same upload sent twice by a client library matches itself.
@@ -96,7 +96,7 @@ def fingerprint(content_type: str | None, body: bytes) -> str:
         found = _BOUNDARY.search(content_type)
         if found:
             canonical = body.replace(found.group(1).encode("latin-1", "replace"), b"<boundary>")
-    return hashlib.sha256(kind.encode() + b"\n" + canonical).hexdigest()
+    return hashlib.sha256(query + b"\n" + kind.encode() + b"\n" + canonical).hexdigest()
 
 
 def _find(session: Session, request: KeyedRequest) -> IdempotencyKey | None:

@@ -297,6 +297,8 @@ def parse_society_row(number: int, cells: list[str], mapping: HeaderMapping, loo
     row.text("description", single_line=False)
     _list(row, "industries")
     row.text("contact_name", simplify=False)
+    if row.parsed.values.get("contact_name") == "":
+        row.parsed.values["contact_name"] = None  # an empty cell means no contact, as stored
     row.phone("contact_phone")
     row.flag("pilot", default=False)
     row.flag("active", default=True)

@@ -200,6 +200,9 @@ def _source_bytes(source: Path | bytes, filename: str | None, limits: Limits) ->
             mib = limits.max_file_bytes // (1024 * 1024)
             raise FileRejected(f"文件太大（{source.stat().st_size / 1024 / 1024:.1f} MB），最大 {mib} MB")
         return source.read_bytes(), filename or source.name
+    if len(source) > limits.max_file_bytes:
+        mib = limits.max_file_bytes // (1024 * 1024)
+        raise FileRejected(f"文件太大（{len(source) / 1024 / 1024:.1f} MB），最大 {mib} MB")
     return bytes(source), filename or "upload"
 
 

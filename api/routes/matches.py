@@ -6,19 +6,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.access import ActorDep, allow
 from api.deps import MatchingDep, SessionDep
+from api.params import IdPath
 from matching.schemas import MatchResult
-from matching.service import match_demand
+from models import Role
+from workflow.suggestions import match_suggestions
 
 router = APIRouter(prefix="/api", tags=["匹配"])
 
 
-@router.get("/demands/{demand_id}/matches", summary="为需求推荐专家与学会（含理由）")
+@router.get(
+    "/demands/{demand_id}/matches",
+    summary="为需求推荐专家与学会（含理由；供审核、分派需求时预览）",
+    **allow(Role.LOCAL_ASSOCIATION, Role.CENTER, Role.DEPARTMENT),
+)
 def demand_matches(
-    demand_id: int,
+    demand_id: IdPath,
+    actor: ActorDep,
     session: SessionDep,
     engine: MatchingDep,
     top_experts: Annotated[int | None, Query(ge=1, le=100, description="推荐专家数")] = None,
     top_societies: Annotated[int | None, Query(ge=0, le=20, description="推荐学会数")] = None,
 ) -> MatchResult:
-    return match_demand(session, engine, demand_id, top_experts=top_experts, top_societies=top_societies)
+    return match_suggestions(session, actor, engine, demand_id, top_experts=top_experts, top_societies=top_societies)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from api.access import MANAGERS, PUBLIC, allow
 from api.deps import ReadSessionDep, SessionDep
 from directory.schemas import EnterpriseCreate, EnterpriseOut
 from directory.service import register_enterprise
@@ -25,7 +26,7 @@ class RegionOut(BaseModel):
     is_demonstration: bool
 
 
-@router.get("/regions", summary="福建省行政区划")
+@router.get("/regions", summary="福建省行政区划", **PUBLIC)
 def list_regions(session: ReadSessionDep, demonstration_only: bool = False) -> list[RegionOut]:
     stmt = select(Region).order_by(Region.code)
     if demonstration_only:
@@ -33,6 +34,11 @@ def list_regions(session: ReadSessionDep, demonstration_only: bool = False) -> l
     return [RegionOut.model_validate(r) for r in session.scalars(stmt)]
 
 
-@router.post("/enterprises", status_code=status.HTTP_201_CREATED, summary="登记企业（校验统一社会信用代码）")
+@router.post(
+    "/enterprises",
+    status_code=status.HTTP_201_CREATED,
+    summary="登记企业（校验统一社会信用代码）",
+    **allow(*MANAGERS),
+)
 def create_enterprise(data: EnterpriseCreate, session: SessionDep) -> EnterpriseOut:
     return EnterpriseOut.model_validate(register_enterprise(session, data))

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from api.app import create_app
 from core.db import Database
 from core.settings import Settings
+from tests.api.parties import Parties, make_parties
 
 
 @pytest.fixture
@@ -20,3 +22,15 @@ def settings(tmp_path: Path) -> Settings:
 def client(settings: Settings, bound_db: Database) -> Iterator[TestClient]:
     with TestClient(create_app(settings, database=bound_db, keep_index=False)) as c:
         yield c
+
+
+@pytest.fixture
+def parties(session: Session, settings: Settings) -> Parties:
+    return make_parties(session, settings)
+
+
+@pytest.fixture
+def center_client(client: TestClient, parties: Parties) -> TestClient:
+    """``client`` logged in as a provincial center user."""
+    client.headers.update(parties.headers("center"))
+    return client

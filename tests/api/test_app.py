@@ -39,9 +39,11 @@ def test_healthz_is_503_when_the_database_is_unreachable(settings: Settings) -> 
     assert response.json()["database"]["reachable"] is False
 
 
-def test_enterprise_registration_commits_through_the_request_session(client: TestClient, session: Session) -> None:
+def test_enterprise_registration_commits_through_the_request_session(
+    center_client: TestClient, session: Session
+) -> None:
     code = credit_code.generate("350526", 4242)
-    response = client.post(
+    response = center_client.post(
         "/api/enterprises",
         json={"name": "德化县瓷都陶瓷有限公司", "credit_code": code, "region_code": "350526", "industry": "陶瓷"},
     )
@@ -52,10 +54,12 @@ def test_enterprise_registration_commits_through_the_request_session(client: Tes
     assert stored.name == "德化县瓷都陶瓷有限公司"
 
 
-def test_bad_credit_code_gets_a_chinese_error_and_nothing_is_stored(client: TestClient, session: Session) -> None:
+def test_bad_credit_code_gets_a_chinese_error_and_nothing_is_stored(
+    center_client: TestClient, session: Session
+) -> None:
     good = credit_code.generate("350526", 4243)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    response = client.post(
+    response = center_client.post(
         "/api/enterprises", json={"name": "错误代码公司", "credit_code": bad, "region_code": "350526"}
     )
     assert response.status_code == 422
@@ -64,24 +68,26 @@ def test_bad_credit_code_gets_a_chinese_error_and_nothing_is_stored(client: Test
     assert session.scalar(select(Enterprise).where(Enterprise.name == "错误代码公司")) is None
 
 
-def test_duplicate_enterprise_is_a_conflict(client: TestClient) -> None:
+def test_duplicate_enterprise_is_a_conflict(center_client: TestClient) -> None:
     payload = {"name": "重复公司", "credit_code": credit_code.generate("350582", 4244), "region_code": "350582"}
-    assert client.post("/api/enterprises", json=payload).status_code == 201
-    response = client.post("/api/enterprises", json=payload)
+    assert center_client.post("/api/enterprises", json=payload).status_code == 201
+    response = center_client.post("/api/enterprises", json=payload)
     assert response.status_code == 409
     assert "已登记" in response.json()["detail"]
 
 
-def test_request_validation_errors_are_explained_in_chinese(client: TestClient) -> None:
-    response = client.post("/api/enterprises", json={"name": "x"})
+def test_request_validation_errors_are_explained_in_chinese(center_client: TestClient) -> None:
+    response = center_client.post("/api/enterprises", json={"name": "x"})
     assert response.status_code == 422
     fields = response.json()["fields"]
     assert fields["body.credit_code"] == "必填"
     assert "至少 2 个字符" in fields["body.name"]
 
 
-def test_malformed_json_is_refused_clearly(client: TestClient) -> None:
-    response = client.post("/api/enterprises", content=b"{not json", headers={"content-type": "application/json"})
+def test_malformed_json_is_refused_clearly(center_client: TestClient) -> None:
+    response = center_client.post(
+        "/api/enterprises", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "validation_failed"
 

@@ -18,19 +18,19 @@ def _seed(session: Session) -> int:
     return demand.id
 
 
-def test_matches_are_refused_with_503_while_the_index_is_not_ready(client: TestClient, session: Session) -> None:
+def test_matches_are_refused_with_503_while_the_index_is_not_ready(center_client: TestClient, session: Session) -> None:
     demand_id = _seed(session)
-    response = client.get(f"/api/demands/{demand_id}/matches")
+    response = center_client.get(f"/api/demands/{demand_id}/matches")
     assert response.status_code == 503
     assert response.json()["detail"] == "匹配索引正在准备中，请稍后再试"
 
 
-def test_matches_rank_the_separator_expert_first_with_reasons(client: TestClient, session: Session) -> None:
+def test_matches_rank_the_separator_expert_first_with_reasons(center_client: TestClient, session: Session) -> None:
     demand_id = _seed(session)
-    engine: MatchingEngine = client.app.state.matching  # type: ignore[attr-defined]
+    engine: MatchingEngine = center_client.app.state.matching  # type: ignore[attr-defined]
     engine.ensure_ready(session)
 
-    response = client.get(f"/api/demands/{demand_id}/matches", params={"top_experts": 2})
+    response = center_client.get(f"/api/demands/{demand_id}/matches", params={"top_experts": 2})
     assert response.status_code == 200, response.text
     body = response.json()
     assert [e["name"] for e in body["experts"]][0] == "专家B1"
@@ -39,21 +39,21 @@ def test_matches_rank_the_separator_expert_first_with_reasons(client: TestClient
     assert first["reason"]
     assert any("隔膜" in w["title"] for w in first["supporting_works"])
 
-    health = client.get("/healthz").json()
+    health = center_client.get("/healthz").json()
     assert health["index"]["state"] == "ready"
     assert health["index"]["counts"]["experts"] == engine.status()["counts"]["experts"]
 
 
-def test_an_unknown_demand_is_a_404_in_chinese(client: TestClient, session: Session) -> None:
+def test_an_unknown_demand_is_a_404_in_chinese(center_client: TestClient, session: Session) -> None:
     _seed(session)
-    engine: MatchingEngine = client.app.state.matching  # type: ignore[attr-defined]
+    engine: MatchingEngine = center_client.app.state.matching  # type: ignore[attr-defined]
     engine.ensure_ready(session)
-    response = client.get("/api/demands/987654/matches")
+    response = center_client.get("/api/demands/987654/matches")
     assert response.status_code == 404
-    assert response.json()["detail"] == "需求 987654 不存在"
+    assert response.json()["detail"] == "找不到编号为 987654 的需求（或不在您的办理范围内）"
 
 
-def test_out_of_range_sizes_are_refused(client: TestClient) -> None:
-    response = client.get("/api/demands/1/matches", params={"top_experts": 0})
+def test_out_of_range_sizes_are_refused(center_client: TestClient) -> None:
+    response = center_client.get("/api/demands/1/matches", params={"top_experts": 0})
     assert response.status_code == 422
     assert "应不小于 1" in response.text

@@ -1,7 +1,7 @@
 """idempotency keys
 
 Revision ID: 44f830850344
-Revises: f36cc5bbc417
+Revises: 4afcbd085d4b
 Create Date: 2026-12-01 22:39:51.932674
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import models.base  # noqa: F401 - custom column types are rendered as models.base.X
 
 revision: str = "44f830850344"
-down_revision: str | None = "f36cc5bbc417"
+down_revision: str | None = "4afcbd085d4b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

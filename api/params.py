@@ -1,0 +1,14 @@
+"""Parameter types every route shares: database ids and pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers on every backend; a larger one can name nothing (404 territory, never a 500)."""
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+PageQuery = Annotated[int, Query(ge=1, le=100_000, description="页码（从 1 开始）")]
+SizeQuery = Annotated[int, Query(ge=1, le=100, description="每页条数")]
