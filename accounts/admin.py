@@ -168,8 +168,6 @@ def change_scope(session: Session, actor: Actor, user_id: int, scope: Scope) -> 
     user = get_user(session, user_id)
     if scope.role is Role.SYSTEM:
         raise ValidationFailed("「系统」是 Zhuli 自身的身份，不能分配给用户")
-    if user.password_hash is None and scope.role is not Role.ENTERPRISE:
-        raise ValidationFailed("该账号没有密码（通过微信绑定的企业用户），请先重置密码再改为工作人员账号")
     check_scope(
         session,
         scope.role,

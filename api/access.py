@@ -98,10 +98,3 @@ PUBLIC: dict[str, Any] = {"openapi_extra": {ROLES_KEY: [PUBLIC_ROLE]}}
 
 STAFF = (Role.LOCAL_ASSOCIATION, Role.SOCIETY, Role.CENTER, Role.DEPARTMENT)
 MANAGERS = (Role.CENTER, Role.DEPARTMENT)
-
-
-def declared_roles(route: Any) -> list[str] | None:
-    """The roles a route declared (``None`` when it declared nothing: a test treats that as a defect)."""
-    extra = getattr(route, "openapi_extra", None) or {}
-    roles = extra.get(ROLES_KEY)
-    return list(roles) if roles is not None else None

@@ -85,7 +85,7 @@ class Metrics:
     """One app's metrics: its registry, the request instruments and the queue collector."""
 
     def __init__(self, db: Database) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
+        self.registry = CollectorRegistry()
         self.requests = Counter(
             "zhuli_http_requests",
             "HTTP requests by method, route template and status",

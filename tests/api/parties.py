@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from accounts import issue_token
 from core.settings import Settings
-from models import Enterprise, Expert, Role, Society, User
-from tests.factories import make_enterprise, make_expert, make_society, make_user
+from models import Demand, Enterprise, Expert, Role, Society, User
+from tests.factories import make_demand, make_enterprise, make_expert, make_society, make_user
 
 PARTY_NAMES = (
     "anonymous",
@@ -35,6 +35,8 @@ class Parties:
     enterprise_b: Enterprise
     expert_a: Expert
     expert_b: Expert
+    demand_a: Demand
+    """A submitted demand of enterprise A (Jinjiang, under Quanzhou)."""
     users: dict[str, User] = field(default_factory=dict)
 
     def headers(self, name: str) -> dict[str, str]:
@@ -58,6 +60,7 @@ def make_parties(session: Session, settings: Settings) -> Parties:
         enterprise_b=enterprise_b,
         expert_a=make_expert(session, societies=[society_a], region_code="350582"),
         expert_b=make_expert(session, societies=[society_b], region_code="350102"),
+        demand_a=make_demand(session, enterprise_a),
     )
     parties.users = {
         "enterprise_a": make_user(session, Role.ENTERPRISE, enterprise_id=enterprise_a.id),
