@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from accounts import issue_token
 from core.settings import Settings
-from models import Demand, Enterprise, Expert, Role, Society, User
+from models import Demand, Enterprise, Expert, Notification, NotificationChannel, Role, Society, User
 from tests.factories import make_demand, make_enterprise, make_expert, make_society, make_user
 
 PARTY_NAMES = (
@@ -38,11 +38,18 @@ class Parties:
     demand_a: Demand
     """A submitted demand of enterprise A (Jinjiang, under Quanzhou)."""
     users: dict[str, User] = field(default_factory=dict)
+    notice_a: Notification | None = None
+    """An unread console notification for society A's user."""
 
     def headers(self, name: str) -> dict[str, str]:
         if name == "anonymous":
             return {}
         return {"Authorization": f"Bearer {issue_token(self.users[name], self.settings)}"}
+
+    @property
+    def notice_id(self) -> int:
+        assert self.notice_a is not None
+        return self.notice_a.id
 
     def role(self, name: str) -> Role | None:
         return None if name == "anonymous" else self.users[name].role
@@ -73,4 +80,14 @@ def make_parties(session: Session, settings: Settings) -> Parties:
         "center": make_user(session, Role.CENTER),
         "department": make_user(session, Role.DEPARTMENT),
     }
+    parties.notice_a = Notification(
+        dedupe_key=f"test:notice:{parties.users['society_a'].id}",
+        recipient_user_id=parties.users["society_a"].id,
+        channel=NotificationChannel.CONSOLE,
+        kind="offer.created",
+        payload={"title": "新的对接推荐", "text": "有一条新的需求推荐给贵学会。", "link": "/console/offers/1"},
+        demand_id=parties.demand_a.id,
+    )
+    session.add(parties.notice_a)
+    session.flush()
     return parties

@@ -120,4 +120,11 @@ CASES: dict[tuple[str, str], Case] = {
         lambda p: (f"/api/demands/{p.demand_a.id}/matches", {}),
         {"la_quanzhou": 503, "la_fuzhou": 404, **same(503, *MANAGERS)},
     ),
+    # the notification inbox: everyone has one, nobody reads another's
+    ("GET", "/api/notifications"): Case(_url("/api/notifications"), same(200, *EVERY_USER)),
+    ("GET", "/api/notifications/unread-count"): Case(_url("/api/notifications/unread-count"), same(200, *EVERY_USER)),
+    ("POST", "/api/notifications/{notification_id}/read"): Case(
+        lambda p: (f"/api/notifications/{p.notice_id}/read", {}), same(200, *EVERY_USER)
+    ),
+    ("POST", "/api/notifications/read-all"): Case(_url("/api/notifications/read-all"), same(200, *EVERY_USER)),
 }
