@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from accounts import issue_token
 from core.settings import Settings
-from models import Demand, Enterprise, Expert, Notification, NotificationChannel, Role, Society, User
+from models import Demand, DemandStatus, Enterprise, Expert, Notification, NotificationChannel, Role, Society, User
 from tests.factories import make_demand, make_enterprise, make_expert, make_society, make_user
 
 PARTY_NAMES = (
@@ -36,7 +36,9 @@ class Parties:
     expert_a: Expert
     expert_b: Expert
     demand_a: Demand
-    """A submitted demand of enterprise A (Jinjiang, under Quanzhou)."""
+    """A submitted demand of enterprise A (Jinjiang, under Quanzhou); enterprise A also has one demand
+    in each of the states ``draft``, ``returned`` and ``completed`` (``by_state``)."""
+    by_state: dict[DemandStatus, Demand] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     notice_a: Notification | None = None
     """An unread console notification for society A's user."""
@@ -45,6 +47,9 @@ class Parties:
         if name == "anonymous":
             return {}
         return {"Authorization": f"Bearer {issue_token(self.users[name], self.settings)}"}
+
+    def demand_in(self, state: DemandStatus) -> int:
+        return self.by_state[state].id
 
     @property
     def notice_id(self) -> int:
@@ -69,6 +74,10 @@ def make_parties(session: Session, settings: Settings) -> Parties:
         expert_b=make_expert(session, societies=[society_b], region_code="350102"),
         demand_a=make_demand(session, enterprise_a),
     )
+    parties.by_state = {
+        state: make_demand(session, enterprise_a, status=state)
+        for state in (DemandStatus.DRAFT, DemandStatus.RETURNED, DemandStatus.COMPLETED)
+    }
     parties.users = {
         "enterprise_a": make_user(session, Role.ENTERPRISE, enterprise_id=enterprise_a.id),
         "enterprise_b": make_user(session, Role.ENTERPRISE, enterprise_id=enterprise_b.id),

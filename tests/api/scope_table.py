@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from models import DemandStatus
 from tests.api.parties import Parties
 
 Build = Callable[[Parties], tuple[str, dict[str, Any]]]
@@ -19,6 +20,9 @@ Build = Callable[[Parties], tuple[str, dict[str, Any]]]
 ALL_STAFF = ("la_quanzhou", "la_fuzhou", "society_a", "society_b", "center", "department")
 MANAGERS = ("center", "department")
 EVERY_USER = ("enterprise_a", "enterprise_b", "expert_a", *ALL_STAFF)
+SCREENERS_OF_A = {"la_quanzhou": 200, "la_fuzhou": 404, "center": 200}
+"""A local association screens its own region's demands only; the center every region's."""
+OWNER_OF_A = {"enterprise_a": 200, "enterprise_b": 404}
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ def _url(url: str, **kwargs: Any) -> Build:
 
 
 _CSV = "专家编号,姓名,工作单位\nSCOPE-1,测试专家,福州大学\n"
+
+
+def _on(state: DemandStatus | None, action: str, **kwargs: Any) -> Build:
+    """A move on enterprise A's demand in ``state`` (None: the submitted ``demand_a``)."""
+    return lambda p: (f"/api/demands/{p.demand_a.id if state is None else p.demand_in(state)}/{action}", kwargs)
 
 
 def _new_user(p: Parties) -> tuple[str, dict[str, Any]]:
@@ -127,4 +136,27 @@ CASES: dict[tuple[str, str], Case] = {
         lambda p: (f"/api/notifications/{p.notice_id}/read", {}), same(200, *EVERY_USER)
     ),
     ("POST", "/api/notifications/read-all"): Case(_url("/api/notifications/read-all"), same(200, *EVERY_USER)),
+    # demands: the workflow's own scope (own demands, own region, offered societies)
+    ("GET", "/api/demands"): Case(_url("/api/demands"), same(200, *EVERY_USER)),
+    ("POST", "/api/demands"): Case(
+        _url("/api/demands", json={"description": "陶瓷釉面烧成后出现针孔，希望专家帮助分析原因"}),
+        same(201, "enterprise_a", "enterprise_b"),
+    ),
+    ("GET", "/api/demands/{demand_id}"): Case(
+        lambda p: (f"/api/demands/{p.demand_a.id}", {}),
+        {**OWNER_OF_A, **same(404, "society_a", "society_b", "expert_a"), **SCREENERS_OF_A, "department": 200},
+    ),
+    ("POST", "/api/demands/{demand_id}/submit"): Case(_on(DemandStatus.DRAFT, "submit"), OWNER_OF_A),
+    ("POST", "/api/demands/{demand_id}/supplement"): Case(
+        _on(DemandStatus.RETURNED, "supplement", json={"text": "每天产量约两万件"}), OWNER_OF_A
+    ),
+    ("POST", "/api/demands/{demand_id}/withdraw"): Case(_on(None, "withdraw"), OWNER_OF_A),
+    ("POST", "/api/demands/{demand_id}/approve"): Case(_on(None, "approve"), SCREENERS_OF_A),
+    ("POST", "/api/demands/{demand_id}/return"): Case(
+        _on(None, "return", json={"reason": "请补充产品的规格"}), SCREENERS_OF_A
+    ),
+    ("POST", "/api/demands/{demand_id}/reject"): Case(
+        _on(None, "reject", json={"reason": "不属于技术需求"}), SCREENERS_OF_A
+    ),
+    ("POST", "/api/demands/{demand_id}/close"): Case(_on(DemandStatus.COMPLETED, "close"), SCREENERS_OF_A),
 }
