@@ -49,7 +49,7 @@ class UserPage(BaseModel):
 
 class UserFilters(BaseModel):
     role: Role | None = None
-    q: str | None = Field(default=None, max_length=64)
+    q: str | None = Field(default=None, max_length=100)
     """Part of the username or the display name."""
     is_active: bool | None = None
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from api.access import ActorDep, allow
 from api.deps import ReadSessionDep, SessionDep
-from api.params import IdPath, PageQuery, SizeQuery
+from api.params import IdPath, IdQuery, PageQuery, RegionQuery, SearchQuery, SizeQuery
 from directory import experts, societies
 from directory.editing import MANAGERS
 from directory.experts import ExpertDetail, ExpertFilters, ExpertPage, ExpertUpdate
@@ -22,9 +22,9 @@ router = APIRouter(prefix="/api", tags=["专家与学会"])
 def list_experts(
     actor: ActorDep,
     session: ReadSessionDep,
-    q: Annotated[str | None, Query(max_length=100, description="姓名、单位、领域或编号中的词")] = None,
-    society_id: Annotated[int | None, Query(ge=1, description="所属学会")] = None,
-    region_code: Annotated[str | None, Query(min_length=6, max_length=6, description="所在地区代码")] = None,
+    q: SearchQuery = None,
+    society_id: IdQuery = None,
+    region_code: RegionQuery = None,
     is_active: Annotated[bool | None, Query(description="是否在库")] = None,
     page: PageQuery = 1,
     size: SizeQuery = 20,
@@ -66,7 +66,7 @@ def reactivate_expert(expert_id: IdPath, actor: ActorDep, session: SessionDep) -
 def list_societies(
     actor: ActorDep,
     session: ReadSessionDep,
-    q: Annotated[str | None, Query(max_length=100, description="名称、编号或学科中的词")] = None,
+    q: SearchQuery = None,
     is_active: Annotated[bool | None, Query(description="是否在库")] = None,
     is_pilot: Annotated[bool | None, Query(description="是否试点学会")] = None,
     page: PageQuery = 1,

@@ -11,7 +11,7 @@ from accounts import admin
 from accounts.admin import NewUser, Scope, UserFilters, UserOut, UserPage
 from api.access import ActorDep, allow
 from api.deps import ReadSessionDep, SessionDep
-from api.params import IdPath, PageQuery, SizeQuery
+from api.params import IdPath, PageQuery, SearchQuery, SizeQuery
 from models import Role
 
 router = APIRouter(prefix="/api/users", tags=["用户管理"])
@@ -27,7 +27,7 @@ def list_users(
     actor: ActorDep,
     session: ReadSessionDep,
     role: Annotated[Role | None, Query(description="角色")] = None,
-    q: Annotated[str | None, Query(max_length=64, description="用户名或显示名称中的文字")] = None,
+    q: SearchQuery = None,
     is_active: Annotated[bool | None, Query(description="是否启用")] = None,
     page: PageQuery = 1,
     size: SizeQuery = 20,

@@ -200,3 +200,12 @@ def test_an_exported_workbook_imports_back_unchanged(client: TestClient, parties
     again = client.post("/api/imports/societies", files={"file": ("s.xlsx", societies.content)}, headers=headers).json()
     assert again["status"] == "validated"
     assert again["unchanged"] == again["total_rows"] >= 2, again["rows"]
+
+
+def test_out_of_range_ids_and_control_characters_in_searches_are_refused(client: TestClient, parties: Parties) -> None:
+    headers = parties.headers("center")
+    assert client.get("/api/experts", params={"society_id": 2**40}, headers=headers).status_code == 422
+    for path in ("/api/experts", "/api/societies", "/api/users"):
+        response = client.get(path, params={"q": "陶瓷\x00"}, headers=headers)
+        assert response.status_code == 422, path
+        assert response.json()["error"] == "validation_failed"
