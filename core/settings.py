@@ -128,6 +128,17 @@ class ApiSettings(BaseModel):
     """How long a stored ``Idempotency-Key`` answers repeats; after that the key is free again."""
 
 
+class BotSettings(BaseModel):
+    """The WeChat dialogue (``ZHULI_BOT__...``)."""
+
+    draft_ttl_hours: int = Field(default=72, ge=1, le=30 * 24)
+    """A demand draft nobody touched for this long is discarded (the user is told on their next message)."""
+    max_message_chars: int = Field(default=2000, ge=100, le=20_000)
+    """A text message longer than this is refused (with the limit stated) and changes nothing."""
+    max_tries: int = Field(default=3, ge=1, le=10)
+    """Failed answers to one question before the bot offers to skip it or to hand over to staff."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZHULI_",
@@ -157,6 +168,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    bot: BotSettings = Field(default_factory=BotSettings)
 
     @property
     def resolved_database_url(self) -> str:
