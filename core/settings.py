@@ -139,6 +139,27 @@ class BotSettings(BaseModel):
     """Failed answers to one question before the bot offers to skip it or to hand over to staff."""
 
 
+class WorkerSettings(BaseModel):
+    """The outbox and job worker: ``zhuli worker`` and the in-process one (``ZHULI_WORKER__...``)."""
+
+    in_process: bool = True
+    """Run a worker thread inside ``zhuli serve`` (the embedded default). Turn it off when separate
+    ``zhuli worker`` processes deliver."""
+    poll_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How long an idle worker waits before it looks for due rows again."""
+    batch_size: int = Field(default=20, ge=1, le=500)
+    """Rows claimed at once (notifications and jobs each)."""
+    lease_seconds: float = Field(default=60.0, ge=1)
+    """How long a claim holds; a row whose worker died is claimed again after this. Keep it well below
+    10 minutes: a template message resent within that time is dropped by the platform as a repeat."""
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    """Delivery attempts of a notification before it is marked failed."""
+    backoff_base_seconds: float = Field(default=5.0, gt=0)
+    """First retry after about this long; each further attempt waits twice as long (with jitter) …"""
+    backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    """… but never longer than this."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZHULI_",
@@ -169,6 +190,7 @@ class Settings(BaseSettings):
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
 
     @property
     def resolved_database_url(self) -> str:
