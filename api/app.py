@@ -35,12 +35,14 @@ def create_app(
     database: Database | None = None,
     matching: MatchingEngine | None = None,
     keep_index: bool = True,
+    run_worker: bool | None = None,
 ) -> FastAPI:
     """Build the app.
 
     ``database`` and ``matching`` are injected by tests; otherwise they come from ``settings``.
     ``keep_index`` starts the background thread that prepares the index and follows profile
-    changes; tests that share one connection with the app turn it off.
+    changes; tests that share one connection with the app turn it off. ``run_worker`` starts the
+    in-process outbox and job worker (default: ``settings.worker.in_process`` when ``keep_index``).
     """
     settings = settings or get_settings()
     owns_db = database is None
@@ -52,7 +54,15 @@ def create_app(
         keeper = IndexKeeper(db, engine) if keep_index else None
         if keeper is not None:
             keeper.start()
+        worker = None
+        if run_worker if run_worker is not None else (keep_index and settings.worker.in_process):
+            from workflow.worker import Worker, wechat_api_for
+
+            worker = Worker(db, settings, engine=engine, api=wechat_api_for(settings, db))
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
         if keeper is not None:
             keeper.stop()
         if owns_db:

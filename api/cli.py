@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_import, cli_matching, cli_users
+from api import cli_import, cli_matching, cli_users, cli_worker
 from core.db import Database
 from core.logging import configure_logging
 from core.migrations import current_revision, head_revision, upgrade
@@ -27,6 +27,7 @@ app.add_typer(keywords_app, name="keywords")
 cli_import.register(app)
 cli_matching.register(app)
 cli_users.register(app)
+cli_worker.register(app)
 
 
 def _idf_path(settings: Settings) -> Path:
