@@ -56,6 +56,7 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.CENTER: (
         ("数据看板", "/console/dashboard"),
         ("滞留与升级", "/console/stuck"),
+        ("专家库", "/console/members"),
         ("导入导出", "/console/imports"),
         ("用户管理", "/console/users"),
     ),
