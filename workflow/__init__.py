@@ -17,6 +17,8 @@ from workflow.demands import (
     withdraw,
 )
 from workflow.help import request_staff_help
+from workflow.offer_queries import list_dockings, list_offers, offer_detail, team_candidates
+from workflow.offers import OfferAnswered, accept, decline, reroute
 from workflow.queries import demand_detail, list_demands, my_demands
 from workflow.schemas import DemandFilters, DemandInput, Page
 from workflow.suggestions import match_suggestions
@@ -25,6 +27,14 @@ __all__ = [
     "DemandFilters",
     "DemandInput",
     "DraftCreated",
+    "OfferAnswered",
+    "accept",
+    "decline",
+    "list_dockings",
+    "list_offers",
+    "offer_detail",
+    "reroute",
+    "team_candidates",
     "Page",
     "approve",
     "close",

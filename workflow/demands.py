@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from core import clock
 from core.errors import PermissionDenied, ValidationFailed
+from core.settings import WorkflowSettings
 from directory.regions import get_region
 from ingestion.normalize import clean_text
 from ingestion.pii import Pii, extract_pii
@@ -44,6 +45,7 @@ from workflow.notify import (
     enterprise_recipients,
     society_recipients,
 )
+from workflow.rounds import start_offers
 from workflow.schemas import DemandInput
 from workflow.scopes import visible_demand
 from workflow.states import DEMAND_TRANSITIONS, check
@@ -73,7 +75,7 @@ def _private_details(pii: Pii) -> dict[str, list[str]]:
     return {k: list(v) for k, v in found.items() if v}
 
 
-def _clean_reason(reason: str | None, *, required: bool, label: str) -> str | None:
+def clean_reason(reason: str | None, *, required: bool, label: str) -> str | None:
     text = clean_text(reason or "", max_length=MAX_REASON_CHARS, label=label)
     if required and not text:
         raise ValidationFailed(f"请填写{label}", fields={"field": "reason"})
@@ -220,17 +222,26 @@ def supplement(session: Session, actor: Actor, demand_id: int, text: str, *, now
 
 
 def approve(
-    session: Session, actor: Actor, demand_id: int, *, note: str | None = None, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    demand_id: int,
+    *,
+    note: str | None = None,
+    now: datetime | None = None,
+    policy: WorkflowSettings | None = None,
 ) -> Demand:
-    """Submitted → approved (screening passed)."""
+    """Submitted → approved (screening passed), and at once → offered to the best societies of the
+    snapshot the association saw (:func:`workflow.rounds.start_offers`; without a snapshot the
+    ``demand.offer`` job makes the offers in the worker)."""
     now = now or clock.now()
     demand = visible_demand(session, actor, demand_id)
-    reason = _clean_reason(note, required=False, label="审核意见")
+    reason = clean_reason(note, required=False, label="审核意见")
     event = move_demand(session, actor, demand, "approve", now=now, reason=reason)
     handler = event.data["by"]
     announce(
         session, event, enterprise_recipients(session, demand), messages.approved_to_enterprise(demand, handler, now)
     )
+    start_offers(session, demand, now=now, policy=policy)
     return demand
 
 
@@ -249,7 +260,7 @@ def _screen_with_reason(
 ) -> Demand:
     now = now or clock.now()
     demand = visible_demand(session, actor, demand_id)
-    text = _clean_reason(reason, required=True, label=label) or ""
+    text = clean_reason(reason, required=True, label=label) or ""
     event = move_demand(session, actor, demand, name, now=now, reason=text)
     announce(session, event, enterprise_recipients(session, demand), notice(demand, event.data["by"], text, now))
     return demand
@@ -277,7 +288,7 @@ def withdraw(
     """Any state before contracted → withdrawn, by the enterprise; open offers and the docking close with it."""
     now = now or clock.now()
     demand = visible_demand(session, actor, demand_id)
-    text = _clean_reason(reason, required=False, label="撤回原因")
+    text = clean_reason(reason, required=False, label="撤回原因")
     was = demand.status
     event = move_demand(session, actor, demand, "withdraw", now=now, reason=text)
     open_offers = list(
@@ -320,7 +331,7 @@ def close(
     """Completed → closed without the enterprise's rating (by staff, or by the system after the timeout)."""
     now = now or clock.now()
     demand = visible_demand(session, actor, demand_id)
-    text = _clean_reason(reason, required=False, label="结项说明")
+    text = clean_reason(reason, required=False, label="结项说明")
     event = move_demand(session, actor, demand, "close", now=now, reason=text)
     docking = session.scalar(select(Docking).where(Docking.demand_id == demand.id))
     if docking is not None and docking.status is DockingStatus.COMPLETED:

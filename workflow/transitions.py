@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.actor import Actor
@@ -30,6 +32,7 @@ from models import (
 from workflow.states import DEMAND_TRANSITIONS, OFFER_TRANSITIONS, check
 
 CONCURRENT_CHANGE = "该需求刚刚被他人办理过，请刷新后再试"
+CONCURRENT_OFFER_CHANGE = "该推荐刚刚被他人办理过（或已过期），请刷新后再试"
 
 
 def actor_name(session: Session, actor: Actor) -> str:
@@ -137,10 +140,22 @@ def move_offer(
     transition = OFFER_TRANSITIONS[name]
     check(transition, offer.status, actor, what="推荐")
     before = offer.status
-    offer.status = transition.target
+    values: dict[str, Any] = {"status": transition.target}
     if name in ("accept", "decline"):
-        offer.responded_at = now
-        offer.response_note = reason
+        values |= {"responded_at": now, "response_note": reason}
+    # Offers have no version column: the change is a conditional UPDATE, so a society answering while
+    # a worker expires the same offer (or two workers expiring it) changes it exactly once.
+    result = session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.status == before)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
+        session.expire(offer)
+        raise Conflict(CONCURRENT_OFFER_CHANGE)
+    for key, value in values.items():
+        set_committed_value(offer, key, value)
     return record_event(
         session,
         actor,
