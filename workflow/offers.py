@@ -31,6 +31,7 @@ from workflow.rounds import (
     create_offer,
     current_round,
     explanation_of,
+    make_offer_round,
     policy_or_default,
     round_closed,
     snapshot_for_offers,
@@ -38,6 +39,8 @@ from workflow.rounds import (
 from workflow.scopes import visible_demand, visible_offer
 from workflow.states import DEMAND_TRANSITIONS, OFFER_STATUS_LABELS, OFFER_TRANSITIONS, check
 from workflow.transitions import flush, move_demand, move_offer
+
+__all__ = ["MAX_TEAM", "OfferAnswered", "accept", "decline", "make_offer_round", "reroute"]
 
 MAX_TEAM = 10
 REROUTE_TEAM = 3

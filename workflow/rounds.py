@@ -14,21 +14,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
+from core import clock
+from core.errors import ServiceUnavailable
 from core.settings import WorkflowSettings, get_settings
 from directory.regions import get_region
 from matching.schemas import MatchResult, SocietyMatch
+from matching.service import INDEX_NOT_READY, match_demand
 from models import AuditEvent, Demand, DemandMatch, DemandStatus, Enterprise, Offer, OfferStatus, Society
 from workflow import offer_messages as say
 from workflow.jobs import enqueue_job
 from workflow.notify import announce, association_recipients, center_recipients, enterprise_recipients
 from workflow.notify import society_recipients as society_staff
-from workflow.suggestions import latest_snapshot
+from workflow.suggestions import latest_snapshot, societies_to_rank, store_snapshot
+
+if TYPE_CHECKING:
+    from matching.engine import MatchingEngine
 from workflow.transitions import flush, move_demand, record_event
 
 OFFER_JOB = "demand.offer"
@@ -195,6 +201,32 @@ def start_offers(
         escalate(session, demand, unmatched, now=now)
         return []
     return made.offers
+
+
+def make_offer_round(
+    session: Session,
+    engine: MatchingEngine | None,
+    demand_id: int,
+    round_no: int = 1,
+    *,
+    now: datetime | None = None,
+    policy: WorkflowSettings | None = None,
+) -> list[Offer]:
+    """The ``demand.offer`` job's body: the first round of an approved demand, matching it first if
+    its snapshot is missing. Idempotent: a demand past ``approved`` or with that round made is left alone.
+
+    Later rounds are made when the previous one closes (:func:`round_closed`), not here.
+    """
+    now, policy = now or clock.now(), policy_or_default(policy)
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.status is not DemandStatus.APPROVED or current_round(session, demand_id) >= round_no:
+        return []
+    if snapshot_for_offers(session, demand.id) is None:
+        if engine is None:
+            raise ServiceUnavailable(INDEX_NOT_READY)
+        result = match_demand(session, engine, demand.id, top_societies=societies_to_rank(policy))
+        store_snapshot(session, demand.id, submission_event_id(session, demand.id) or 0, result, now=now)
+    return start_offers(session, demand, now=now, policy=policy)
 
 
 def round_closed(

@@ -15,7 +15,7 @@ from core.errors import ServiceUnavailable
 from matching.service import INDEX_NOT_READY, match_demand
 from models import Demand, DemandStatus
 from workflow.jobs import JobContext, job
-from workflow.rounds import OFFER_JOB, snapshot_for_offers, start_offers, submission_event_id
+from workflow.rounds import OFFER_JOB, make_offer_round
 from workflow.suggestions import NOT_MATCHED, has_snapshot, societies_to_rank, store_snapshot
 
 
@@ -38,12 +38,4 @@ def match_submitted_demand(session: Session, ctx: JobContext, payload: dict[str,
 @job(OFFER_JOB)
 def offer_approved_demand(session: Session, ctx: JobContext, payload: dict[str, Any]) -> None:
     """Make the first round of offers of a demand approved before its match snapshot was ready."""
-    demand = session.get(Demand, int(payload["demand_id"]))
-    if demand is None or demand.status is not DemandStatus.APPROVED:
-        return  # offered already (a repeated job), or withdrawn meanwhile
-    if snapshot_for_offers(session, demand.id) is None:
-        if ctx.engine is None:
-            raise ServiceUnavailable(INDEX_NOT_READY)
-        result = match_demand(session, ctx.engine, demand.id, top_societies=societies_to_rank(ctx.settings.workflow))
-        store_snapshot(session, demand.id, submission_event_id(session, demand.id) or 0, result, now=ctx.now)
-    start_offers(session, demand, now=ctx.now, policy=ctx.settings.workflow)
+    make_offer_round(session, ctx.engine, int(payload["demand_id"]), 1, now=ctx.now, policy=ctx.settings.workflow)
