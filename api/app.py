@@ -19,7 +19,7 @@ from api.idempotency import IdempotencyMiddleware
 from api.index_keeper import IndexKeeper
 from api.metrics import Metrics, MetricsMiddleware
 from api.openapi import install_openapi
-from api.routes import auth, demands, directory, inbox, matches, pages, reference, transfer, users
+from api.routes import auth, demands, directory, inbox, matches, pages, reference, transfer, users, wechat
 from core.db import Database
 from core.health import check_health
 from core.logging import configure_logging, request_id_var
@@ -124,6 +124,7 @@ def create_app(
     app.include_router(transfer.router)
     app.include_router(inbox.router)
     app.include_router(pages.router)
+    app.include_router(wechat.router)
     console.install(app)
     install_openapi(app)
     return app

@@ -27,6 +27,6 @@ class Inbound:
     media_id: str | None
     pic_url: str | None
     created_at: datetime
-    """The platform's CreateTime (UTC, naive like every timestamp in the database)."""
+    """The platform's CreateTime, UTC-aware like every timestamp in the project."""
     inbound_id: int
     """``InboundMessage.id`` of the stored message."""

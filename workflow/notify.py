@@ -166,6 +166,29 @@ def tell(
     return insert_ignoring_duplicates(session, Notification.__table__, rows)  # type: ignore[arg-type]
 
 
+def tell_openid(session: Session, openid: str, notice: Notice, *, source: str, now: datetime | None = None) -> int:
+    """Enqueue a customer-service ``notice`` to a WeChat user who may have no account (the rest of a
+    bot reply too long for one message); dedupe key ``<source>:wechat_custom:o<openid>``."""
+    moment = now or clock.now()
+    user_id = session.scalar(select(User.id).where(User.wechat_openid == openid))
+    key = f"{source}:{NotificationChannel.WECHAT_CUSTOM.value}:o{openid}"
+    row: dict[str, object] = {
+        "dedupe_key": key,
+        "recipient_user_id": user_id,
+        "recipient_openid": openid,
+        "channel": NotificationChannel.WECHAT_CUSTOM,
+        "kind": notice.kind,
+        "payload": notice.payload(),
+        "demand_id": None,
+        "status": NotificationStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "outcomes": [],
+        "created_at": moment,
+    }
+    return insert_ignoring_duplicates(session, Notification.__table__, [row])  # type: ignore[arg-type]
+
+
 def announce(session: Session, event: AuditEvent, users: Iterable[User], notice: Notice) -> int:
     """Tell ``users`` about ``event`` (dedupe source ``audit:<event id>``, dated like the event)."""
     return tell(session, users, notice, source=f"audit:{event.id}", demand_id=event.demand_id, now=event.at)
