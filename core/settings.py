@@ -42,8 +42,6 @@ class WeChatSettings(BaseModel):
     # The webhook (POST /wechat): limits on what users may send.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     """A POST body larger than this is refused with 400 before it is parsed."""
-    max_text_chars: int = Field(default=2000, ge=10)
-    """A text message longer than this is stored but refused with a reply stating the limit."""
     reply_max_bytes: int = Field(default=2000, ge=200, le=2048)
     """A passive reply is at most this many UTF-8 bytes; the rest follows as customer-service messages."""
     rate_limit_messages: int = Field(default=30, ge=1)

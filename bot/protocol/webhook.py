@@ -134,11 +134,9 @@ def _reply_text(
                 f"您发送消息太频繁了，请稍等 {wechat.rate_limit_window_seconds} 秒后再试。刚才的消息已记录，但未处理。"
             )
             return text, InboundStatus.IGNORED, "rate limited"
-    if message.is_user_text and message.content and len(message.content) > wechat.max_text_chars:
-        text = (
-            f"您发送的内容有 {len(message.content)} 字，超过了单条消息 {wechat.max_text_chars} 字的上限，"
-            "请分成几条发送。"
-        )
+    limit = settings.bot.max_message_chars
+    if message.is_user_text and message.content and len(message.content) > limit:
+        text = f"您发送的内容有 {len(message.content)} 字，超过了单条消息 {limit} 字的上限，请分成几条发送。"
         return text, InboundStatus.IGNORED, "text too long"
     savepoint = session.begin_nested()
     try:

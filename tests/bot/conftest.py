@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from api.app import create_app
 from bot.simulator import SimulatedPlatform, WeChatSimulator
 from core.db import Database
-from core.settings import Settings, WeChatSettings
+from core.settings import BotSettings, Settings, WeChatSettings
 from models import InboundMessage
 from tests.servers import free_port
 
@@ -27,10 +27,13 @@ APP_ID = "wx-zhuli-test"
 AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")
 
 
-def bot_settings(tmp_path: Path, *, safe_mode: bool = False, **wechat: object) -> Settings:
+def bot_settings(
+    tmp_path: Path, *, safe_mode: bool = False, bot: BotSettings | None = None, **wechat: object
+) -> Settings:
     return Settings(
         data_dir=tmp_path / "var",
         demo_data=False,
+        bot=bot or BotSettings(),
         wechat=WeChatSettings(
             token=TOKEN,  # type: ignore[arg-type]
             app_id=APP_ID,

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from bot.simulator import SimulatedPlatform, WeChatSimulator, message_xml
 from core.db import Database
+from core.settings import BotSettings
 from models import InboundStatus
 from tests.bot.conftest import AES_KEY, APP_ID, TOKEN, bot_settings, inbound_count, inbound_rows
 
@@ -126,20 +127,20 @@ def test_too_many_messages_in_the_window_get_a_polite_slow_down_and_are_kept(
 def test_oversized_text_is_kept_and_refused_with_the_limit_stated(
     tmp_path: Path, bound_db: Database, platform: SimulatedPlatform
 ) -> None:
-    settings = bot_settings(tmp_path, max_text_chars=50)
+    settings = bot_settings(tmp_path, bot=BotSettings(max_message_chars=100))
     with TestClient(create_app(settings, database=bound_db, keep_index=False)) as client:
         wechat = WeChatSimulator("", platform, http=client)
-        reply = wechat.post(platform.text(OPENID, "很" * 51))
-        fits = wechat.post(platform.text(OPENID, "很" * 50))
+        reply = wechat.post(platform.text(OPENID, "很" * 101))
+        fits = wechat.post(platform.text(OPENID, "很" * 100))
     assert reply.text is not None
-    assert "51 字" in reply.text
-    assert "50 字" in reply.text
+    assert "101 字" in reply.text
+    assert "100 字" in reply.text
     assert fits.text is not None
     assert "上限" not in fits.text
     rows = sorted(inbound_rows(bound_db, OPENID), key=lambda row: row.id)
     assert [(len(row.content or ""), row.status) for row in rows] == [
-        (51, InboundStatus.IGNORED),
-        (50, InboundStatus.PROCESSED),
+        (101, InboundStatus.IGNORED),
+        (100, InboundStatus.PROCESSED),
     ]
 
 
