@@ -16,6 +16,7 @@ from workflow.demands import (
     supplement,
     withdraw,
 )
+from workflow.dockings import confirm_docking, rate, record_agreement, report_outcome
 from workflow.help import request_staff_help
 from workflow.offer_queries import list_dockings, list_offers, offer_detail, team_candidates
 from workflow.offers import OfferAnswered, accept, decline, reroute
@@ -38,6 +39,10 @@ __all__ = [
     "Page",
     "approve",
     "close",
+    "confirm_docking",
+    "rate",
+    "record_agreement",
+    "report_outcome",
     "create_draft",
     "demand_detail",
     "list_demands",

@@ -55,6 +55,7 @@ CONTACT_AFTER = frozenset(
 OTHER_EVENTS = {
     "demand.create": "创建了需求草稿",
     "demand.escalate": "将需求上报省科技咨询服务中心",
+    "offer.create": "向学会发出推荐",
     "docking.cancel": "取消了对接",
 }
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.errors import ServiceUnavailable
 from matching.service import INDEX_NOT_READY, match_demand
 from models import Demand, DemandStatus
+from workflow import periodic as _periodic  # noqa: F401 - registers the periodic tasks with the worker
 from workflow.jobs import JobContext, job
 from workflow.rounds import OFFER_JOB, make_offer_round
 from workflow.suggestions import NOT_MATCHED, has_snapshot, societies_to_rank, store_snapshot

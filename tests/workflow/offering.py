@@ -61,3 +61,11 @@ def offered_demand(
     demand = demand_in(session, world, DemandStatus.SUBMITTED, submitted_at=NOW)
     store_ranking(session, demand, ranking)
     return workflow.approve(session, world.actor("la_jinjiang"), demand.id, now=NOW, policy=policy)
+
+
+def accepted_demand(session: Session, world: World, team: list[Expert]) -> Demand:
+    """A demand offered to the world's society only and accepted by it with ``team``."""
+    demand = offered_demand(session, world, [(world.society, team)])
+    [offer] = offers_of(session, demand.id)
+    workflow.accept(session, world.actor("society"), offer.id, now=NOW)
+    return demand
