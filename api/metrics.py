@@ -5,7 +5,10 @@ its own address, as Prometheus does with an ``instance`` label). Outbox and job 
 from the database at scrape time, so every process reports the same true values however many
 processes deliver: depth by channel, the age of the oldest due row, and finished deliveries by
 outcome and the channel that carried them. Process-wide metrics registered on prometheus-client's
-default registry (match latency, process and GC figures) are exposed too.
+default registry (match latency, process and GC figures, and ``zhuli_deliveries_total`` — delivery
+attempts by channel and result of this process's in-process worker, see
+:mod:`workflow.worker.outbox`) are exposed too; a ``zhuli worker`` process serves its own with
+``--metrics-port``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from core import clock
 from core.db import Database
 from core.settings import Settings, WeChatSettings
 from models import Notification, NotificationChannel, NotificationStatus
-from tests.workflow.outbox_world import NOTICE, enterprise_user, later, notify, staff_user, user_wrote, worker_settings
+from tests.delivery.outbox_world import NOTICE, enterprise_user, later, notify, staff_user, user_wrote, worker_settings
 from workflow.worker import Worker
 from workflow.worker.channels import client_msg_id
 from workflow.worker.outbox import DELIVERIES

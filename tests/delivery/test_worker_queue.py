@@ -14,7 +14,7 @@ from core.db import Database
 from core.errors import ServiceUnavailable
 from core.settings import Settings, WorkerSettings
 from models import Job, JobStatus, NotificationChannel, NotificationStatus
-from tests.workflow.outbox_world import later, notify, staff_user
+from tests.delivery.outbox_world import later, notify, staff_user
 from workflow.jobs import PERIODIC, JobContext, enqueue_job, job, periodic
 from workflow.worker import Worker
 from workflow.worker.leases import backoff_delay, claim_notifications

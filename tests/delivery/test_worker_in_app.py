@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.settings import Settings, WorkerSettings
 from models import Notification, NotificationStatus
-from tests.workflow.outbox_world import notify, staff_user
+from tests.delivery.outbox_world import notify, staff_user
 
 
 def _statuses(db: Database, ids: list[int]) -> set[NotificationStatus]:
@@ -23,16 +23,30 @@ def _enqueue(db: Database) -> list[int]:
         return [row.id for row in notify(session, staff_user(session))]
 
 
-def test_the_app_lifespan_runs_a_worker_that_delivers_console_rows(fresh_database: Database) -> None:
+SENT_CONSOLE = 'zhuli_deliveries_total{channel="console",result="sent"}'
+
+
+def _delivered(client: TestClient) -> float:
+    """The per-process deliveries counter as ``/metrics`` shows it (0 before the first delivery)."""
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(SENT_CONSOLE + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def test_the_app_lifespan_runs_a_worker_that_delivers_console_rows_and_counts_them(fresh_database: Database) -> None:
     from api.app import create_app
 
     settings = Settings(demo_data=False, worker=WorkerSettings(poll_interval_seconds=0.05))
-    ids = _enqueue(fresh_database)
-    with TestClient(create_app(settings, database=fresh_database, keep_index=False, run_worker=True)):
+    with TestClient(create_app(settings, database=fresh_database, keep_index=False, run_worker=True)) as client:
+        before = _delivered(client)
+        ids = _enqueue(fresh_database)
         deadline = time.monotonic() + 10
         while _statuses(fresh_database, ids) != {NotificationStatus.SENT} and time.monotonic() < deadline:
             time.sleep(0.05)
-    assert _statuses(fresh_database, ids) == {NotificationStatus.SENT}
+        assert _statuses(fresh_database, ids) == {NotificationStatus.SENT}
+        assert _delivered(client) == before + len(ids)
+        assert 'zhuli_outbox_finished{channel="console",status="sent"}' in client.get("/metrics").text
 
 
 def test_in_process_false_starts_no_worker(fresh_database: Database) -> None:
