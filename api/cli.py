@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_import, cli_matching, cli_users, cli_worker
+from api import cli_chat, cli_import, cli_matching, cli_users, cli_worker
 from core.db import Database
 from core.logging import configure_logging
 from core.migrations import current_revision, head_revision, upgrade
@@ -28,6 +28,7 @@ cli_import.register(app)
 cli_matching.register(app)
 cli_users.register(app)
 cli_worker.register(app)
+cli_chat.register(app)
 
 
 def _idf_path(settings: Settings) -> Path:
