@@ -19,7 +19,20 @@ from api.idempotency import IdempotencyMiddleware
 from api.index_keeper import IndexKeeper
 from api.metrics import Metrics, MetricsMiddleware
 from api.openapi import install_openapi
-from api.routes import auth, demands, directory, inbox, matches, pages, reference, transfer, users, wechat
+from api.routes import (
+    auth,
+    demands,
+    directory,
+    dockings,
+    inbox,
+    matches,
+    offers,
+    pages,
+    reference,
+    transfer,
+    users,
+    wechat,
+)
 from core.db import Database
 from core.health import check_health
 from core.logging import configure_logging, request_id_var
@@ -120,6 +133,8 @@ def create_app(
     app.include_router(reference.router)
     app.include_router(matches.router)
     app.include_router(demands.router)
+    app.include_router(offers.router)
+    app.include_router(dockings.router)
     app.include_router(directory.router)
     app.include_router(transfer.router)
     app.include_router(inbox.router)

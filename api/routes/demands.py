@@ -62,7 +62,7 @@ class SupplementIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000, description="企业补充的信息")
 
 
-def _moved(demand: Demand) -> DemandMoved:
+def demand_moved(demand: Demand) -> DemandMoved:
     return DemandMoved.model_validate(demand).model_copy(update={"status_label": state_label(demand.status)})
 
 
@@ -80,7 +80,7 @@ def list_demands(
 @router.post("", status_code=status.HTTP_201_CREATED, summary="新建需求草稿（企业）", **allow(Role.ENTERPRISE))
 def create_demand(data: DemandInput, actor: ActorDep, session: SessionDep) -> DraftOut:
     created = workflow.create_draft(session, actor, data)
-    return DraftOut(**_moved(created.demand).model_dump(), notices=created.notices)
+    return DraftOut(**demand_moved(created.demand).model_dump(), notices=created.notices)
 
 
 @router.get("/{demand_id}", summary="需求详情（含办理时间线、推荐与对接）", **READERS)
@@ -90,12 +90,12 @@ def demand_detail(demand_id: IdPath, actor: ActorDep, session: ReadSessionDep) -
 
 @router.post("/{demand_id}/submit", summary="提交需求", **may("submit"))
 def submit(demand_id: IdPath, actor: ActorDep, session: SessionDep) -> DemandMoved:
-    return _moved(workflow.submit(session, actor, demand_id))
+    return demand_moved(workflow.submit(session, actor, demand_id))
 
 
 @router.post("/{demand_id}/supplement", summary="补充被退回需求的信息（回到待审核）", **may("supplement"))
 def supplement(demand_id: IdPath, data: SupplementIn, actor: ActorDep, session: SessionDep) -> DemandMoved:
-    return _moved(workflow.supplement(session, actor, demand_id, data.text))
+    return demand_moved(workflow.supplement(session, actor, demand_id, data.text))
 
 
 @router.post("/{demand_id}/approve", summary="审核通过（随后推荐给学会）", **may("approve"))
@@ -105,17 +105,17 @@ def approve(
     session: SessionDep,
     data: Annotated[OptionalReasonIn | None, Body(description="审核意见（可选）")] = None,
 ) -> DemandMoved:
-    return _moved(workflow.approve(session, actor, demand_id, note=data.reason if data else None))
+    return demand_moved(workflow.approve(session, actor, demand_id, note=data.reason if data else None))
 
 
 @router.post("/{demand_id}/return", summary="退回企业补充信息", **may("return_for_info"))
 def return_for_info(demand_id: IdPath, data: ReasonIn, actor: ActorDep, session: SessionDep) -> DemandMoved:
-    return _moved(workflow.return_for_info(session, actor, demand_id, data.reason))
+    return demand_moved(workflow.return_for_info(session, actor, demand_id, data.reason))
 
 
 @router.post("/{demand_id}/reject", summary="不予通过（须说明原因）", **may("reject"))
 def reject(demand_id: IdPath, data: ReasonIn, actor: ActorDep, session: SessionDep) -> DemandMoved:
-    return _moved(workflow.reject(session, actor, demand_id, data.reason))
+    return demand_moved(workflow.reject(session, actor, demand_id, data.reason))
 
 
 @router.post("/{demand_id}/withdraw", summary="撤回需求（签订协议前）", **may("withdraw"))
@@ -125,7 +125,7 @@ def withdraw(
     session: SessionDep,
     data: Annotated[OptionalReasonIn | None, Body(description="撤回原因（可选）")] = None,
 ) -> DemandMoved:
-    return _moved(workflow.withdraw(session, actor, demand_id, reason=data.reason if data else None))
+    return demand_moved(workflow.withdraw(session, actor, demand_id, reason=data.reason if data else None))
 
 
 @router.post("/{demand_id}/close", summary="结项（未评价的已完成需求）", **may("close"))
@@ -135,4 +135,4 @@ def close(
     session: SessionDep,
     data: Annotated[OptionalReasonIn | None, Body(description="结项说明（可选）")] = None,
 ) -> DemandMoved:
-    return _moved(workflow.close(session, actor, demand_id, reason=data.reason if data else None))
+    return demand_moved(workflow.close(session, actor, demand_id, reason=data.reason if data else None))

@@ -23,6 +23,9 @@ EVERY_USER = ("enterprise_a", "enterprise_b", "expert_a", *ALL_STAFF)
 SCREENERS_OF_A = {"la_quanzhou": 200, "la_fuzhou": 404, "center": 200}
 """A local association screens its own region's demands only; the center every region's."""
 OWNER_OF_A = {"enterprise_a": 200, "enterprise_b": 404}
+OFFERED_TO_A = {"society_a": 200, "society_b": 404}
+"""Society A's offer: society B can neither read nor answer it."""
+DOCKING_OF_A = OFFERED_TO_A
 
 
 @dataclass(frozen=True)
@@ -159,4 +162,37 @@ CASES: dict[tuple[str, str], Case] = {
         _on(None, "reject", json={"reason": "不属于技术需求"}), SCREENERS_OF_A
     ),
     ("POST", "/api/demands/{demand_id}/close"): Case(_on(DemandStatus.COMPLETED, "close"), SCREENERS_OF_A),
+    # offers: a society reads and answers only its own; the center reroutes unmatched demands
+    ("GET", "/api/offers"): Case(_url("/api/offers"), same(200, "society_a", "society_b")),
+    ("GET", "/api/offers/{offer_id}"): Case(lambda p: (f"/api/offers/{p.offer_id}", {}), OFFERED_TO_A),
+    ("GET", "/api/offers/{offer_id}/candidates"): Case(
+        lambda p: (f"/api/offers/{p.offer_id}/candidates", {}), OFFERED_TO_A
+    ),
+    ("POST", "/api/offers/{offer_id}/accept"): Case(lambda p: (f"/api/offers/{p.offer_id}/accept", {}), OFFERED_TO_A),
+    ("POST", "/api/offers/{offer_id}/decline"): Case(
+        lambda p: (f"/api/offers/{p.offer_id}/decline", {"json": {"reason": "本会近期任务饱和"}}), OFFERED_TO_A
+    ),
+    ("POST", "/api/demands/{demand_id}/reroute"): Case(
+        lambda p: (
+            f"/api/demands/{p.demand_in(DemandStatus.UNMATCHED)}/reroute",
+            {"json": {"society_id": p.society_b.id}},
+        ),
+        {"center": 200},
+    ),
+    # dockings: the docking's society, the demand's enterprise and its region's association
+    ("GET", "/api/dockings"): Case(_url("/api/dockings"), same(200, "society_a", "society_b")),
+    ("POST", "/api/demands/{demand_id}/docking/confirm"): Case(
+        _on(DemandStatus.ACCEPTED, "docking/confirm"), SCREENERS_OF_A
+    ),
+    ("POST", "/api/demands/{demand_id}/agreement"): Case(
+        _on(DemandStatus.DOCKED, "agreement", json={"signed_on": "2020-01-01", "amount": "80000"}),
+        {**OWNER_OF_A, **DOCKING_OF_A, **SCREENERS_OF_A},
+    ),
+    ("POST", "/api/demands/{demand_id}/outcome"): Case(
+        _on(DemandStatus.CONTRACTED, "outcome", json={"outcome": "釉面针孔率降到1%以下"}),
+        {**DOCKING_OF_A, **SCREENERS_OF_A},
+    ),
+    ("POST", "/api/demands/{demand_id}/rating"): Case(
+        _on(DemandStatus.COMPLETED, "rating", json={"rating": 5, "comment": "专家很专业"}), OWNER_OF_A
+    ),
 }
