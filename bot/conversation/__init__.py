@@ -1,24 +1,66 @@
-"""The dialogue with one WeChat user (placeholder until the conversation lands).
+"""The dialogue with one WeChat user: slot filling of a demand, 「我的需求」, hand-over to staff.
 
 Contract: ``respond(session, inbound, *, settings, now) -> str`` is called once per stored inbound
 message, inside that message's unit of work (the caller commits; respond never commits). It returns the
-reply text in Chinese; an empty string means no reply.
+reply text in Chinese; an empty string means no reply. No network and no matching happen here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from bot.conversation import texts
+from bot.conversation.dialogue import handle
+from bot.conversation.state import load_conversation
 from bot.inbound import Inbound
+from core.errors import DomainError
 from core.settings import Settings
+from models import Conversation
 
-HELP_TEXT = "您好，这里是助力科技服务平台。发送“提交需求”登记技术需求，发送“我的需求”查看进度，发送“帮助”查看说明。"
+ATTEMPTS = 3
+"""Turns re-applied on fresh state when another message of the same user changed it meanwhile."""
+
+
+def _conversation(session: Session, openid: str) -> Conversation:
+    row = load_conversation(session, openid)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = Conversation(openid=openid, state="idle", slots={})
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        # The user's other message created the row first (another process or thread).
+        existing = load_conversation(session, openid)
+        if existing is None:
+            raise
+        return existing
 
 
 def respond(session: Session, inbound: Inbound, *, settings: Settings, now: datetime) -> str:
-    """Answer ``inbound``; placeholder: a fixed help text to every message, nothing to unsubscribe."""
-    if inbound.msg_type == "event" and inbound.event == "unsubscribe":
-        return ""
-    return HELP_TEXT
+    """Answer ``inbound`` and move the user's dialogue state on, in ``session`` (never committed here).
+
+    Conversation rows carry a version: when another message of the same user changed the row since
+    it was read (two quick messages on several workers), the turn is rolled back and re-applied on
+    the fresh state; a refusal (:class:`~core.errors.DomainError`) rolls the turn back and is the reply.
+    """
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    for _ in range(ATTEMPTS):
+        try:
+            with session.begin_nested():
+                row = _conversation(session, inbound.openid)
+                reply = handle(session, row, inbound, settings.bot, now)
+                session.flush()
+            return reply
+        except DomainError as exc:
+            return exc.message
+        except StaleDataError:
+            session.expire_all()
+    return texts.BUSY
