@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from bot import menu
-from bot.conversation import demands, filling, intake, texts
+from bot.conversation import browsing, demands, filling, intake, texts
 from bot.conversation.state import ChatState, Draft, Mode
+from bot.conversation.turn import Turn
 from bot.inbound import Inbound
 from bot.parsing.commands import Action, Command, Slot, parse_command
 from bot.parsing.message import read_message, suggest_title
 from core.errors import DomainError
 from core.settings import BotSettings
 from ingestion.normalize import meaningful_length
-from models import Conversation, DemandStatus
+from models import Conversation
 from workflow import request_staff_help
 
-BEIJING = timedelta(hours=8)
 MIN_PROBLEM_CHARS = 8
 """A message in no dialogue with at least this many characters is taken as a problem description."""
 FIELD_SLOTS = {
@@ -32,30 +31,12 @@ FIELD_SLOTS = {
 }
 
 
-@dataclass
-class Turn:
-    session: Session
-    openid: str
-    chat: ChatState
-    settings: BotSettings
-    now: datetime
-
-    @property
-    def today(self) -> date:
-        return (self.now.astimezone(UTC) + BEIJING).date()
-
-    @property
-    def draft(self) -> Draft:
-        if self.chat.draft is None:
-            raise RuntimeError("no draft")
-        return self.chat.draft
-
-
 def handle(session: Session, row: Conversation, inbound: Inbound, settings: BotSettings, now: datetime) -> str:
-    """The reply to ``inbound``; ``row`` is updated with the state after it (not flushed)."""
+    """The reply to ``inbound``; ``row`` is updated with the state after it (not flushed).
+
+    The webhook refuses text over ``settings.max_message_chars`` before the dialogue sees it.
+    """
     text = (inbound.content or "").strip()
-    if inbound.msg_type in ("text", "voice") and len(text) > settings.max_message_chars:
-        return f"这条消息有{len(text)}字，超过了单条{settings.max_message_chars}字的上限，没有保存。请分成几条发送。"
     turn = Turn(session, inbound.openid, ChatState(row), settings, now)
     notes: list[str] = []
     expires = row.expires_at
@@ -86,20 +67,16 @@ def _dispatch(turn: Turn, inbound: Inbound, text: str) -> str:
     return _text(turn, text)
 
 
-def _draft_hint(turn: Turn) -> str:
-    return "\n您有一份未完成的需求草稿，回复「继续」接着填写。" if turn.chat.draft is not None else ""
-
-
 def _event(turn: Turn, event: str, key: str) -> str:
     if event == "subscribe":
-        return texts.WELCOME + _draft_hint(turn)
+        return texts.WELCOME + browsing.draft_hint(turn)
     if event == "click":
         if key == menu.SUBMIT:
             return _start(turn, None)
         if key == menu.MY_DEMANDS:
-            return _list(turn)
+            return browsing.show_list(turn)
         if key == menu.HELP:
-            return texts.HELP + _draft_hint(turn)
+            return texts.HELP + browsing.draft_hint(turn)
         return texts.NOTHING_TO_DO
     return ""
 
@@ -160,7 +137,9 @@ def _start(turn: Turn, text: str | None) -> str:
             turn, ["好的，我们开始登记需求，大约需要两三分钟。随时可以回复「预览」「修改 项目」「取消」。", bound]
         )
     draft = turn.draft
-    draft.description = [text]
+    added = filling.add_to_description(draft, text)
+    if not added.ok:
+        return _next(turn, [added.problem])
     draft.title_suggestion = suggest_title(text) if len(text) > 40 else None
     filled = filling.merge_facts(draft, read_message(text, turn.today), except_slot=Slot.DESCRIPTION)
     notes = ["收到，已记下您的问题描述。", bound]
@@ -196,11 +175,11 @@ def _command(turn: Turn, command: Command, text: str) -> str | None:
     if action is Action.START:
         return _start(turn, None)
     if action is Action.HELP:
-        return texts.HELP + _draft_hint(turn)
+        return texts.HELP + browsing.draft_hint(turn)
     if action is Action.HUMAN:
         return _human(turn, text)
     if action in (Action.MY_DEMANDS, Action.BACK):
-        return _list(turn)
+        return browsing.show_list(turn)
     if action is Action.CANCEL:
         return _cancel(turn)
     if action is Action.PREVIEW:
@@ -220,9 +199,9 @@ def _command(turn: Turn, command: Command, text: str) -> str | None:
     if action is Action.SUBMIT:
         return _submit_or_confirm(turn, filling_now)
     if action is Action.WITHDRAW:
-        return _withdraw_ask(turn)
+        return browsing.withdraw_ask(turn)
     if action is Action.RATE:
-        return _rate(turn, command)
+        return browsing.rate(turn, command)
     if action is Action.SUPPLEMENT:
         return _supplement(turn, command.text)
     if action is Action.NUMBER:
@@ -264,7 +243,7 @@ def _edit(turn: Turn, command: Command) -> str:
 def _submit_or_confirm(turn: Turn, filling_now: bool) -> str:
     chat = turn.chat
     if chat.mode is Mode.WITHDRAW and chat.demand_id is not None:
-        return _withdraw(turn)
+        return browsing.withdraw(turn)
     draft = chat.draft
     if draft is None:
         return "目前没有待提交的需求。" + texts.NOTHING_TO_DO
@@ -286,7 +265,8 @@ def _submit(turn: Turn, draft: Draft) -> str:
     except DomainError as exc:
         slot = FIELD_SLOTS.get(str(exc.fields.get("field", "")))
         if slot is not None and not (slot is Slot.ENTERPRISE and draft.enterprise_bound):
-            filling.clear(draft, slot)
+            if slot is not Slot.DESCRIPTION:
+                filling.clear(draft, slot)
             draft.asking = slot
             turn.chat.mode = Mode.FILLING
             return f"提交没有成功：{exc.message}\n{texts.question(slot, draft)}"
@@ -324,7 +304,7 @@ def _number(turn: Turn, number: int) -> str | None:
     if chat.mode in (Mode.LISTED, Mode.DETAIL) and chat.listed:
         if not 1 <= number <= len(chat.listed):
             return f"请回复1到{len(chat.listed)}之间的序号。"
-        return _detail(turn, chat.listed[number - 1])
+        return browsing.detail(turn, chat.listed[number - 1])
     return None
 
 
@@ -342,64 +322,14 @@ def _human(turn: Turn, text: str) -> str:
     return reply + ("您的草稿会保留，回复「继续」可接着填写。" if draft is not None else "")
 
 
-def _list(turn: Turn) -> str:
-    actor = demands.actor_of(turn.session, turn.openid)
-    if actor is None:
-        return demands.NO_DEMANDS + _draft_hint(turn)
-    reply, ids = demands.list_text(turn.session, actor)
-    turn.chat.listed = ids
-    if ids:
-        turn.chat.mode, turn.chat.demand_id = Mode.LISTED, None
-    return reply + _draft_hint(turn)
-
-
-def _detail(turn: Turn, demand_id: int) -> str:
-    actor = demands.actor_of(turn.session, turn.openid)
-    if actor is None:
-        return demands.NO_DEMANDS
-    reply, status = demands.detail_text(turn.session, actor, demand_id, now=turn.now)
-    turn.chat.mode, turn.chat.demand_id = Mode.DETAIL, demand_id
-    turn.chat.demand_returned = status is DemandStatus.RETURNED
-    return reply
-
-
-def _shown_demand(turn: Turn) -> tuple[int, object] | None:
-    actor = demands.actor_of(turn.session, turn.openid)
-    if actor is None or turn.chat.demand_id is None or turn.chat.mode not in (Mode.DETAIL, Mode.WITHDRAW):
-        return None
-    return turn.chat.demand_id, actor
-
-
-def _withdraw_ask(turn: Turn) -> str:
-    if _shown_demand(turn) is None:
-        return "请先发送「我的需求」，回复序号打开要撤回的需求，再回复「撤回」。"
-    turn.chat.mode = Mode.WITHDRAW
-    return "确定要撤回这项需求吗？撤回后学会和专家将停止对接。回复「确认」撤回，回复「取消」保留。"
-
-
-def _withdraw(turn: Turn) -> str:
-    actor = demands.actor_of(turn.session, turn.openid)
-    demand_id = turn.chat.demand_id
-    if actor is None or demand_id is None:
-        return texts.NOTHING_TO_DO
-    reply = demands.withdraw_text(turn.session, actor, demand_id, now=turn.now)
-    turn.chat.mode, turn.chat.demand_id, turn.chat.demand_returned = Mode.IDLE, None, False
-    return reply
-
-
-def _rate(turn: Turn, command: Command) -> str:
-    actor = demands.actor_of(turn.session, turn.openid)
-    if actor is None or turn.chat.demand_id is None:
-        return "请先发送「我的需求」，回复序号打开已完成的需求，再回复「评价 5 很满意」这样的评价。"
-    return demands.rate_text(turn.session, actor, turn.chat.demand_id, command.number or 0, command.text, now=turn.now)
-
-
 def _supplement(turn: Turn, text: str) -> str:
     chat = turn.chat
     if chat.draft is not None and chat.mode in (Mode.FILLING, Mode.CONFIRM):
         if meaningful_length(text) < 2:
             return "请在「补充」后写上要补充的内容。"
-        chat.draft.description.append(text)
+        result = filling.add_to_description(chat.draft, text)
+        if not result.ok:
+            return result.problem
         return "已把这段补充到问题描述。" + ("\n确认无误请回复「提交」。" if chat.mode is Mode.CONFIRM else "")
     if chat.mode is Mode.DETAIL and chat.demand_id is not None and chat.demand_returned:
         actor = demands.actor_of(turn.session, turn.openid)
@@ -420,4 +350,4 @@ def _text(turn: Turn, text: str) -> str:
         return _supplement(turn, text)
     if meaningful_length(text) >= MIN_PROBLEM_CHARS:
         return _start(turn, text)
-    return texts.NOTHING_TO_DO + _draft_hint(turn)
+    return texts.NOTHING_TO_DO + browsing.draft_hint(turn)

@@ -15,7 +15,7 @@ from bot.parsing.deadline import parse_deadline
 from bot.parsing.enterprise import parse_enterprise, plain_name
 from bot.parsing.message import MessageFacts, read_message
 from bot.parsing.region import counties_of, parse_region, region_by_code
-from ingestion.normalize import meaningful_length
+from ingestion.normalize import MAX_DESCRIPTION_CHARS, meaningful_length
 from workflow.schemas import MAX_ATTACHMENTS
 
 MAX_TITLE_CHARS = 60
@@ -151,11 +151,28 @@ def _title(draft: Draft, text: str) -> Answer:
 def _description(draft: Draft, text: str) -> Answer:
     if meaningful_length(text) < 4 and not draft.description:
         return Answer(ok=False, problem=texts.RETRY_HINTS[Slot.DESCRIPTION])
-    if len(draft.description) >= MAX_DESCRIPTION_PARTS:
+    added = add_to_description(draft, text)
+    if not added.ok:
         draft.describing = False
-        return Answer(ok=True, note=f"问题描述最多分{MAX_DESCRIPTION_PARTS}条，已记下前面的内容。")
-    draft.description.append(text.strip())
+        return Answer(ok=True, note=added.problem)
     draft.describing = True
+    return Answer(ok=True)
+
+
+def add_to_description(draft: Draft, text: str) -> Answer:
+    """One more part of the description, refused (nothing else lost) past the stored text's limit."""
+    total = len(draft.description_text) + len(text) + 1
+    if total > MAX_DESCRIPTION_CHARS:
+        return Answer(
+            ok=False,
+            problem=f"问题描述合计不能超过{MAX_DESCRIPTION_CHARS}字，这一段（{len(text)}字）没有加入，"
+            "前面的内容都已保存。",
+        )
+    if len(draft.description) >= MAX_DESCRIPTION_PARTS:
+        return Answer(
+            ok=False, problem=f"问题描述最多分{MAX_DESCRIPTION_PARTS}条，这一段没有加入，前面的内容都已保存。"
+        )
+    draft.description.append(text.strip())
     return Answer(ok=True)
 
 
