@@ -37,7 +37,11 @@ class Notification(Base):
     """Transactional outbox: enqueued with the change that causes it, delivered by a worker."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "next_attempt_at"),
+        Index("ix_notifications_pushes", "recipient_openid", "delivered_channel", "sent_at"),
+    )
+    """``ix_notifications_pushes``: the customer-service messages sent to one WeChat user in a window."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)

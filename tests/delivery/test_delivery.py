@@ -14,6 +14,7 @@ from core.db import Database
 from core.settings import Settings, WeChatSettings
 from models import Notification, NotificationChannel, NotificationStatus
 from tests.delivery.outbox_world import NOTICE, enterprise_user, later, notify, staff_user, user_wrote, worker_settings
+from workflow.notify import Notice, tell_openid
 from workflow.worker import Worker
 from workflow.worker.channels import client_msg_id
 from workflow.worker.outbox import DELIVERIES
@@ -125,6 +126,21 @@ def test_the_sixth_push_in_a_window_goes_as_a_template_message(
     worker.run_once()
     assert [p.kind for p in fake_wechat.pushes(OPENID)] == ["custom"] * 5 + ["template"]
     assert all(c.errcode == 0 for c in fake_wechat.calls("message/custom/send"))  # no 45047 needed
+
+
+def test_bot_reply_parts_to_the_openid_count_towards_the_window(
+    session: Session, worker: Worker, fake_wechat: FakeWeChatApi
+) -> None:
+    user = enterprise_user(session, OPENID)
+    user_wrote(session, OPENID)
+    fake_wechat.open_window(OPENID)
+    for n in range(5):
+        tell_openid(session, OPENID, Notice(kind="bot.reply_part", title="回复", text=f"续{n}"), source=f"in:{n}")
+    worker.run_once()
+    [row] = notify(session, user)
+    worker.run_once()
+    assert [p.kind for p in fake_wechat.pushes(OPENID)] == ["custom"] * 5 + ["template"]
+    assert _reload(session, row).delivered_channel is NotificationChannel.WECHAT_TEMPLATE
 
 
 def test_staff_with_wechat_get_a_task_template_and_a_console_row(

@@ -3,10 +3,11 @@
 An enterprise's ``wechat_custom`` row goes as a customer-service message while the user's window is
 open — opened by the user's last own action (a message, a menu click, following the account; see
 :class:`~models.InboundMessage`), ``custom_window_hours`` long, at most ``custom_pushes_per_window``
-pushes in it (counted from the rows this outbox delivered as customer-service messages since the
-window opened) — and as a template message otherwise. The platform has the last word: 45015 or
-45047 on a customer-service message sends the template message in the same attempt, and both
-outcomes are recorded. A staff member's ``wechat_template`` row is always a template message.
+pushes in it (counted from the rows this outbox delivered to the openid as customer-service
+messages since the window opened, bot reply continuations included) — and as a template message
+otherwise. The platform has the last word: 45015 or 45047 on a customer-service message sends the
+template message in the same attempt, and both outcomes are recorded. A staff member's
+``wechat_template`` row is always a template message.
 
 Template messages carry ``client_msg_id`` derived from the row's dedupe key: the platform drops a
 repeat of the same id for the same user within 10 minutes, so resending one after a crash is
@@ -69,9 +70,7 @@ def letter_of(row: Notification) -> Letter:
     )
 
 
-def window_closed_reason(
-    session: Session, *, openid: str, user_id: int | None, now: datetime, settings: WeChatSettings
-) -> str | None:
+def window_closed_reason(session: Session, *, openid: str, now: datetime, settings: WeChatSettings) -> str | None:
     """Why a customer-service message is not allowed now (None: the window is open)."""
     opened = session.scalar(
         select(func.max(InboundMessage.received_at)).where(
@@ -83,14 +82,12 @@ def window_closed_reason(
         return "用户尚未主动发过消息，客服消息窗口未打开"
     if now - opened >= timedelta(hours=settings.custom_window_hours):
         return f"距用户最后一条消息已超过 {settings.custom_window_hours} 小时，客服消息窗口已关闭"
-    if user_id is None:
-        return None
     pushed = session.scalar(
         select(func.count(Notification.id)).where(
-            Notification.recipient_user_id == user_id,
-            Notification.status == NotificationStatus.SENT,
+            Notification.recipient_openid == openid,
             Notification.delivered_channel == NotificationChannel.WECHAT_CUSTOM,
             Notification.sent_at >= opened,
+            Notification.status == NotificationStatus.SENT,
         )
     )
     if int(pushed or 0) >= settings.custom_pushes_per_window:

@@ -186,11 +186,7 @@ class WeChatDeliverer:
                     reason = "上次客服消息结果不明，改用模板消息（平台按 client_msg_id 去重）"
                 else:
                     closed = channels.window_closed_reason(
-                        session,
-                        openid=letter.openid,
-                        user_id=row.recipient_user_id,
-                        now=clock.now(),
-                        settings=self.wechat,
+                        session, openid=letter.openid, now=clock.now(), settings=self.wechat
                     )
                     if closed is None:
                         marker = Outcome(NotificationChannel.WECHAT_CUSTOM, SENDING, detail="发送中")
