@@ -148,3 +148,15 @@ def test_a_periodic_task_runs_once_per_period_however_many_workers(session: Sess
         assert [j.status for j in _jobs(session, "periodic:test.worker.tick")] == [JobStatus.DONE] * 2
     finally:
         PERIODIC.pop("test.worker.tick", None)
+
+
+def test_the_workflow_periodic_tasks_are_scheduled_and_run_by_a_worker(session: Session, bound_db: Database) -> None:
+    Worker(bound_db, SETTINGS, outbox=False).run_once()
+    session.expire_all()
+    periodic_jobs = {j.kind: j.status for j in session.scalars(select(Job).where(Job.kind.like("periodic:%")))}
+    assert {
+        "periodic:workflow.expire_offers",
+        "periodic:workflow.remind_offers",
+        "periodic:workflow.auto_close",
+    } <= set(periodic_jobs)
+    assert set(periodic_jobs.values()) == {JobStatus.DONE}
