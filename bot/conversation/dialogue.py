@@ -193,9 +193,14 @@ def _command(turn: Turn, command: Command, text: str) -> str | None:
         return _next(turn, [])
     if action is Action.EDIT:
         return _edit(turn, command)
-    if action is Action.SUBMIT and filling_now and chat.draft is not None and chat.draft.asking is Slot.TITLE:
-        if chat.draft.title_suggestion and text.strip(" 。.!！") != "提交":
+    if action is Action.CONFIRM:
+        if filling_now and chat.draft is not None and chat.draft.asking is Slot.TITLE and chat.draft.title_suggestion:
             return _skip_or_done(turn, Action.SKIP)
+        if chat.mode is Mode.WITHDRAW and chat.demand_id is not None:
+            return browsing.withdraw(turn)
+        if chat.mode is Mode.CONFIRM:
+            return _submit_or_confirm(turn, filling_now)
+        return None
     if action is Action.SUBMIT:
         return _submit_or_confirm(turn, filling_now)
     if action is Action.WITHDRAW:
@@ -242,8 +247,6 @@ def _edit(turn: Turn, command: Command) -> str:
 
 def _submit_or_confirm(turn: Turn, filling_now: bool) -> str:
     chat = turn.chat
-    if chat.mode is Mode.WITHDRAW and chat.demand_id is not None:
-        return browsing.withdraw(turn)
     draft = chat.draft
     if draft is None:
         return "目前没有待提交的需求。" + texts.NOTHING_TO_DO

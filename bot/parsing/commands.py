@@ -95,6 +95,8 @@ class Action(StrEnum):
     EDIT = "edit"
     CONTINUE = "continue"
     SUBMIT = "submit"
+    CONFIRM = "confirm"
+    """Yes-words (好, 确认, 没问题): submit at the preview, take a suggestion, else they are an answer."""
     MY_DEMANDS = "my_demands"
     HELP = "help"
     HUMAN = "human"
@@ -122,12 +124,13 @@ for _words, _action in (
     ("取消 取消需求 不提了 算了 不要了 放弃 取消草稿 删除草稿", Action.CANCEL),
     ("预览 查看草稿 看看草稿 看一下 预览需求 草稿", Action.PREVIEW),
     ("继续 继续填写 接着填 继续提交", Action.CONTINUE),
-    ("提交 确认 确认提交 确定 确定提交 没问题 无误 确认无误 可以提交 是的 对 好的 好", Action.SUBMIT),
+    ("提交 确认提交 确定提交 可以提交 提交吧 马上提交 立即提交", Action.SUBMIT),
+    ("确认 确定 没问题 无误 确认无误 是的 是 对 对的 好的 好 可以 行 嗯 ok OK 好吧", Action.CONFIRM),
     ("我的需求 进度 查看进度 查进度 需求进度 我的进度 查询进度 我提交的需求 需求列表", Action.MY_DEMANDS),
     ("帮助 help ? ？ 菜单 怎么用 使用说明 说明 你好 您好 hi hello 在吗", Action.HELP),
     ("人工 转人工 人工服务 找人工 客服 人工客服 联系工作人员 工作人员", Action.HUMAN),
     ("跳过 不填 没有 无 暂无 略 不知道 跳过此项", Action.SKIP),
-    ("好了 说完了 就这些 没有了 没了 完了 完成 下一步 结束 就这样 ok OK 写完了", Action.DONE),
+    ("好了 说完了 就这些 没有了 没了 完了 完成 下一步 结束 就这样 写完了", Action.DONE),
     ("撤回 撤回需求 撤销需求 撤销", Action.WITHDRAW),
     ("返回 返回列表 列表", Action.BACK),
 ):

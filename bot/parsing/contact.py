@@ -12,6 +12,7 @@ _LABELLED_NAME = re.compile(
     r"(?:联系人|联络人|对接人|负责人|我是|我叫|名叫|叫|本人|姓名)[:：\s是为]*([\u4e00-\u9fa5]{1,4}?(?:先生|女士|小姐|经理|工程师|总工|主任|老师|博士|教授|工|总)?)(?=[\s,，。;；、:：(（]|电话|手机|联系|$|\d)"
 )
 _BARE_NAME = re.compile(r"^([\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5](?:先生|女士|小姐|经理|工|总|主任|老师))$")
+_LEAD = re.compile(r"^(?:请找|找|请联系|联系|打给|就是|是)")
 _FILLER = re.compile(r"(?:电话|手机|手机号|联系方式|联系电话|号码|邮箱|电子邮箱|微信)[:：是为]?")
 
 
@@ -60,7 +61,8 @@ def parse_contact(text: str, *, bare_name: bool = True) -> ContactGuess:
         rest = _MOBILE.sub(" ", rest)
         rest = _LANDLINE.sub(" ", rest)
         rest = _FILLER.sub(" ", rest)
-        parts = [p for p in re.split(r"[\s,，。;；、:：()（）/]+", rest) if p]
+        parts = [_LEAD.sub("", p) for p in re.split(r"[\s,，。;；、:：()（）/]+", rest) if p]
+        parts = [p for p in parts if p]
         if len(parts) == 1 and _BARE_NAME.match(parts[0]):
             name = parts[0]
     return ContactGuess(name=name, phone=phone, email=email)

@@ -103,17 +103,22 @@ SUGGESTED_TITLE_CHARS = 30
 
 
 def suggest_title(text: str) -> str | None:
-    """A title from a long message: its first sentence about the problem, not the greeting or who we are."""
-    for sentence in _CLAUSES.split(text):
-        sentence = sentence.strip(" ，,：:")
-        if not sentence or _NOT_A_TITLE.search(sentence) or len(sentence) < 6:
+    """A title from a long message: its first clauses about the problem, not the greeting or who we are."""
+    clauses = [c.strip() for c in re.split(r"[，,。；;！!？?\n]+", text)]
+    picked: list[str] = []
+    for clause in clauses:
+        if not picked and (not clause or _NOT_A_TITLE.search(clause) or re.search(r"公司|厂|企业", clause)):
             continue
-        if len(sentence) > SUGGESTED_TITLE_CHARS:
-            sentence = re.split(r"[，,]", sentence, maxsplit=1)[0]
-        if 6 <= len(sentence) <= SUGGESTED_TITLE_CHARS:
-            return sentence
-        return sentence[: SUGGESTED_TITLE_CHARS - 1] + "…" if len(sentence) > SUGGESTED_TITLE_CHARS else None
-    return None
+        if not picked:
+            picked.append(clause)
+        elif clause and len("，".join([*picked, clause])) <= SUGGESTED_TITLE_CHARS:
+            picked.append(clause)
+        else:
+            break
+    title = "，".join(picked)
+    if len(title) < 6:
+        return None
+    return title if len(title) <= SUGGESTED_TITLE_CHARS else title[: SUGGESTED_TITLE_CHARS - 1] + "…"
 
 
 def read_message(text: str, today: date) -> MessageFacts:

@@ -17,6 +17,9 @@ CODE = credit_code.generate("350582", 22334455)
         ("预览", Action.PREVIEW, None, ""),
         ("继续", Action.CONTINUE, None, ""),
         ("提交", Action.SUBMIT, None, ""),
+        ("确认提交", Action.SUBMIT, None, ""),
+        ("好的", Action.CONFIRM, None, ""),
+        ("确认", Action.CONFIRM, None, ""),
         ("提交需求", Action.START, None, ""),
         ("我的需求", Action.MY_DEMANDS, None, ""),
         ("进度", Action.MY_DEMANDS, None, ""),
@@ -97,6 +100,13 @@ def test_labelled_lines() -> None:
 def test_prose_without_facts_fills_nothing() -> None:
     facts = read_message("我们一家鞋厂，茶叶口感平和，产品三个月内就会开裂", date(2026, 12, 2))
     assert facts.found() == set()
+
+
+def test_title_suggestion_from_clauses_after_the_greeting() -> None:
+    title = suggest_title(
+        "你好，我们平潭海峡水产有限公司做鲍鱼养殖的，夏天高温时鲍鱼大量死亡，想请专家看看水质调控的办法。"
+    )
+    assert title == "夏天高温时鲍鱼大量死亡，想请专家看看水质调控的办法"
 
 
 def test_title_suggestion_skips_greeting_and_who_we_are() -> None:

@@ -68,3 +68,8 @@ def test_contact_in_prose_needs_a_label() -> None:
     guess = parse_contact("我们的产品质量很好 电话13905951234", bare_name=False)
     assert guess.name is None
     assert guess.phone == "13905951234"
+
+
+def test_contact_with_a_lead_in_word() -> None:
+    guess = parse_contact("找林经理，手机 137 0591 2345")
+    assert (guess.name, guess.phone) == ("林经理", "13705912345")
