@@ -76,4 +76,22 @@
     button.textContent = "已加入";
   });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+
+  // User forms: show only the scope field the chosen role needs (hidden fields are not sent).
+  var showScope = function (form) {
+    var fields = JSON.parse((document.getElementById("scope-fields") || {}).textContent || "{}");
+    var select = form.querySelector("[data-role-select]");
+    var wanted = fields[select.value];
+    form.querySelectorAll("[data-scope]").forEach(function (label) {
+      var on = label.dataset.scope === wanted;
+      label.hidden = !on;
+      label.querySelectorAll("input, select").forEach(function (input) { input.disabled = !on; input.required = on; });
+    });
+  };
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-scope-form]").forEach(showScope);
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-role-select]")) showScope(event.target.closest("[data-scope-form]"));
+  });
 })();
