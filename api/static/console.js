@@ -77,6 +77,11 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 
+  // Enter in the member search looks members up; it does not submit the accept form around it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("[data-member-search]")) event.preventDefault();
+  });
+
   // User forms: show only the scope field the chosen role needs (hidden fields are not sent).
   var showScope = function (form) {
     var fields = JSON.parse((document.getElementById("scope-fields") || {}).textContent || "{}");

@@ -18,8 +18,9 @@ from api.console.deps import ViewerDep
 from api.console.forms import ReasonField, parse_filters
 from api.console.web import render
 from api.deps import MatchingDep, ReadSessionDep, SessionDep, SettingsDep
+from directory.societies import SocietyFilters, list_societies
 from models import DemandCategory, DemandStatus
-from workflow import DemandFilters, Page
+from workflow import DemandFilters, Page, offers
 
 router = APIRouter()
 
@@ -93,7 +94,12 @@ def confirmations(
 @router.get("/console/demands/{demand_id}", response_class=HTMLResponse)
 def demand_page(request: Request, demand_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
     detail = workflow.demand_detail(session, viewer.actor, demand_id)
-    return render(request, "demands/detail.html", {"title": detail.title, "d": detail}, viewer=viewer)
+    context: dict[str, object] = {"title": detail.title, "d": detail}
+    if "reroute" in detail.actions:
+        offered = {o.society_id for o in detail.offers}
+        listed = list_societies(session, viewer.actor, SocietyFilters(is_active=True), size=1000).items
+        context["reroute_to"] = [s for s in listed if s.id not in offered]
+    return render(request, "demands/detail.html", context, viewer=viewer)
 
 
 @router.get("/console/demands/{demand_id}/suggestions", response_class=HTMLResponse)
@@ -117,6 +123,20 @@ def approve(
 ) -> Response:
     workflow.approve(session, viewer.actor, demand_id, note=note or None)
     return flash.redirect(f"/console/demands/{demand_id}", "已审核通过，系统将把需求推荐给匹配的学会")
+
+
+@router.post("/console/demands/{demand_id}/reroute")
+def reroute(
+    demand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    society_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The center offers an escalated (unmatched) demand to the society it chooses."""
+    offers.reroute(session, viewer.actor, demand_id, society_id, note=note or None, policy=settings.workflow)
+    return flash.redirect(f"/console/demands/{demand_id}", "已重新推荐给指定学会，学会将收到通知")
 
 
 @router.post("/console/demands/{demand_id}/return")

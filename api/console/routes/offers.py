@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from api.console import flash
 from api.console.deps import ViewerDep
+from api.console.forms import ReasonField
 from api.console.web import render
-from api.deps import ReadSessionDep, SettingsDep
+from api.deps import ReadSessionDep, SessionDep, SettingsDep
+from core.errors import ValidationFailed
+from directory.experts import expert_detail
 from workflow import Page
-from workflow.offer_queries import list_dockings, list_offers, offer_detail, team_candidates
+from workflow.offer_queries import TeamCandidate, list_dockings, list_offers, offer_detail, team_candidates
+from workflow.offers import accept, decline
 
 router = APIRouter()
 
@@ -32,19 +38,44 @@ def inbox(
     return render(request, "offers/inbox.html", context, viewer=viewer)
 
 
+def _team_rows(
+    session: Session, viewer: ViewerDep, proposed: list[TeamCandidate], team: list[int]
+) -> list[TeamCandidate]:
+    """The team as the form shows it: the chosen members first (in order), then the unchosen proposed ones."""
+    known = {m.expert_id: m for m in proposed}
+    rows: list[TeamCandidate] = []
+    for expert_id in team:
+        if expert_id in known:
+            rows.append(known[expert_id])
+            continue
+        # A member added from the search: the society reads its own members through the directory.
+        e = expert_detail(session, viewer.actor, expert_id)
+        rows.append(
+            TeamCandidate(
+                expert_id=e.id, name=e.name, title=e.title, employer=e.employer, capacity=e.capacity, load=0,
+                is_active=e.is_active, conflict=False,
+            )
+        )  # fmt: skip
+    return rows + [m for m in proposed if m.expert_id not in team]
+
+
 def _offer_page(
     request: Request,
     viewer: ViewerDep,
-    session: ReadSessionDep,
+    session: Session,
     offer_id: int,
     *,
     team: list[int] | None = None,
+    note: str = "",
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     detail = offer_detail(session, viewer.actor, offer_id)
     chosen = team if team is not None else [m.expert_id for m in detail.proposed]
-    context = {"title": detail.demand.title, "o": detail, "chosen": chosen, "error": error}
+    rows = _team_rows(session, viewer, detail.proposed, chosen) if detail.can_answer else []
+    context = {
+        "title": detail.demand.title, "o": detail, "chosen": chosen, "team_rows": rows, "note": note, "error": error,
+    }  # fmt: skip
     return render(request, "offers/detail.html", context, viewer=viewer, status_code=status_code)
 
 
@@ -64,6 +95,41 @@ def members(
     """Members of the society to add to the team (an htmx fragment of the offer page)."""
     found = team_candidates(session, viewer.actor, offer_id, q)
     return render(request, "offers/_candidates.html", {"found": found, "q": q}, viewer=viewer)
+
+
+@router.post("/console/offers/{offer_id}/accept", response_class=HTMLResponse)
+def accept_offer(
+    request: Request,
+    offer_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    team: Annotated[list[int], Form(max_length=50)] = [],  # noqa: B006 — FastAPI copies form defaults
+    leader: Annotated[int | None, Form()] = None,
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Accept with the team as ticked (the leader first); a refused team comes back on the form, explained."""
+    chosen = list(dict.fromkeys(team))
+    if leader is not None and leader in chosen:
+        chosen.remove(leader)
+        chosen.insert(0, leader)
+    try:
+        if leader is not None and leader not in team:
+            raise ValidationFailed("团队负责人须是勾选的团队成员之一")
+        accept(session, viewer.actor, offer_id, expert_ids=chosen, note=note or None)
+    except ValidationFailed as exc:
+        # Refused before anything was written: the team is checked first.
+        return _offer_page(
+            request, viewer, session, offer_id, team=chosen, note=note, error=exc.message, status_code=422
+        )
+    return flash.redirect(f"/console/offers/{offer_id}", "已接单，等待地方科协确认对接；确认后可查看企业联系方式")
+
+
+@router.post("/console/offers/{offer_id}/decline")
+def decline_offer(
+    offer_id: int, viewer: ViewerDep, session: SessionDep, settings: SettingsDep, reason: ReasonField
+) -> Response:
+    decline(session, viewer.actor, offer_id, reason, policy=settings.workflow)
+    return flash.redirect(f"/console/offers/{offer_id}", "已婉拒该推荐，原因已告知推荐方")
 
 
 @router.get("/console/dockings", response_class=HTMLResponse)
