@@ -43,17 +43,31 @@ def _time(client: httpx.Client, path: str, rounds: int) -> dict[str, float]:
     for _ in range(2):
         assert client.get(path).status_code == 200, path
     samples = []
+    began = time.perf_counter()
     for _ in range(rounds):
         started = time.perf_counter()
         reply = client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
         assert reply.status_code == 200, path
+    elapsed = time.perf_counter() - began
     samples.sort()
     return {
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
+        "per_s": round(rounds / elapsed, 1),
         "bytes": len(reply.content),
     }
+
+
+def _peak_rss_mib(pid: int) -> float | None:
+    """The server process's peak resident memory (Linux ``VmHWM``), if the platform tells."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def _busiest_offer(db: Database) -> int:
@@ -87,13 +101,17 @@ def main() -> None:
             ("offer detail", case.society_username, f"/console/offers/{case.offer_id}"),
             ("dashboard", "center-admin", "/console/dashboard"),
             ("offers inbox", case.society_username, "/console/offers"),
+            ("society members", case.society_username, "/console/members"),
+            ("user admin", "center-admin", "/console/users"),
         ]
         print(f"console pages, demo data, {args.rounds} requests each (ms, client-measured over HTTP)")
         for name, user, path in pages:
             with _login(server.base_url, user) as client:
                 figures = _time(client, path, args.rounds)
             print(f"  {name:<16} {path:<28} p50 {figures['p50_ms']:>6} ms  p95 {figures['p95_ms']:>6} ms  "
-                  f"{figures['bytes'] / 1024:.0f} KiB")  # fmt: skip
+                  f"{figures['per_s']:>6}/s sequential  {figures['bytes'] / 1024:.0f} KiB")  # fmt: skip
+        peak = _peak_rss_mib(server.process.pid)
+        print(f"server peak RSS {peak:.0f} MiB (demo data, matching index loaded)" if peak else "server peak RSS n/a")
 
 
 if __name__ == "__main__":

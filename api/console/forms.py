@@ -22,6 +22,14 @@ FIELD_LABELS = {
     "file": "上传文件",
     "page": "页码",
     "society_ids": "学会",
+    "society_id": "学会",
+    "signed_on": "签订日期",
+    "amount_wan": "协议金额",
+    "text": "合作成果",
+    "kind": "导入内容",
+    "capacity": "服务能力",
+    "role": "角色",
+    "active": "状态",
 }
 
 

@@ -7,6 +7,8 @@ society the demands it was offered — the workflow's queries decide, the pages 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -20,7 +22,7 @@ from api.console.web import render
 from api.deps import MatchingDep, ReadSessionDep, SessionDep, SettingsDep
 from directory.societies import SocietyFilters, list_societies
 from models import DemandCategory, DemandStatus
-from workflow import DemandFilters, Page, offers
+from workflow import DemandFilters, Page, dockings, offers
 
 router = APIRouter()
 
@@ -137,6 +139,37 @@ def reroute(
     """The center offers an escalated (unmatched) demand to the society it chooses."""
     offers.reroute(session, viewer.actor, demand_id, society_id, note=note or None, policy=settings.workflow)
     return flash.redirect(f"/console/demands/{demand_id}", "已重新推荐给指定学会，学会将收到通知")
+
+
+@router.post("/console/demands/{demand_id}/confirm-docking")
+def confirm(
+    demand_id: int, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    """The local association confirms the society's acceptance and team: the docking starts."""
+    dockings.confirm_docking(session, viewer.actor, demand_id, note=note or None)
+    return flash.redirect(f"/console/demands/{demand_id}", "已确认对接，企业和学会将收到对方的联系方式")
+
+
+@router.post("/console/demands/{demand_id}/agreement")
+def agreement(
+    demand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    signed_on: Annotated[date, Form()],
+    amount_wan: Annotated[Decimal | None, Form(ge=0, le=99_999_999)] = None,
+) -> Response:
+    """The cooperation agreement: its date and amount (the form takes 万元, the service yuan)."""
+    amount = amount_wan * 10_000 if amount_wan is not None else None
+    dockings.record_agreement(session, viewer.actor, demand_id, signed_on, amount)
+    return flash.redirect(f"/console/demands/{demand_id}", "已登记合作协议")
+
+
+@router.post("/console/demands/{demand_id}/outcome")
+def outcome(
+    demand_id: int, viewer: ViewerDep, session: SessionDep, text: Annotated[str, Form(min_length=2, max_length=5000)]
+) -> Response:
+    dockings.report_outcome(session, viewer.actor, demand_id, text)
+    return flash.redirect(f"/console/demands/{demand_id}", "已报告合作成果，企业将收到评价邀请")
 
 
 @router.post("/console/demands/{demand_id}/return")
