@@ -25,6 +25,7 @@ from models import (
 from tests.factories import make_expert, make_society, make_user
 from tests.workflow.conftest import World, counts, demand_in
 from tests.workflow.offering import NOW, POLICY, notes, offered_demand, offers_of
+from workflow.states import OFFER_STATUS_LABELS
 
 
 def _experts(session: Session, world: World) -> tuple[list, list]:
@@ -277,3 +278,29 @@ def test_the_offer_job_runs_the_real_matcher_and_offers_its_societies(
     snapshot = workflow.match_suggestions(session, world.actor("center"), engine, demand.id)
     assert offers[0].score_parts == snapshot.societies[0].score_parts
     assert Actor.system().role is Role.SYSTEM
+
+
+ANSWERED = [
+    (move, state) for move in ("accept", "decline") for state in OfferStatus if state is not OfferStatus.PENDING
+]
+
+
+@pytest.mark.parametrize(("move", "state"), ANSWERED, ids=[f"{m}-from-{s.value}" for m, s in ANSWERED])
+def test_an_offer_is_answered_only_while_pending(session: Session, world: World, move: str, state: OfferStatus) -> None:
+    mine, _ = _experts(session, world)
+    demand = offered_demand(session, world, [(world.society, mine[:1])])
+    [offer] = offers_of(session, demand.id)
+    offer.status = state
+    session.flush()
+    before = counts(session)
+    society = world.actor("society")
+    answer = (
+        (lambda: workflow.accept(session, society, offer.id, now=NOW))
+        if move == "accept"
+        else (lambda: workflow.decline(session, society, offer.id, "任务饱和", now=NOW))
+    )
+    with pytest.raises(IllegalTransition) as info:
+        answer()
+    assert f"该推荐当前状态为「{OFFER_STATUS_LABELS[state]}」" in info.value.message
+    session.refresh(offer)
+    assert (offer.status, demand.status, counts(session)) == (state, DemandStatus.OFFERED, before)

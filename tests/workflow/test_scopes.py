@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotFound, PermissionDenied
 from directory.regions import region_subtree
-from models import DemandStatus, Offer
+from models import DemandStatus, Docking, Offer
 from tests.factories import make_enterprise
 from tests.workflow.conftest import FUZHOU, JINJIANG, PINGTAN, QUANZHOU, TAIJIANG, World, counts, demand_in
 from tests.workflow.moves import MOVES
@@ -20,6 +20,7 @@ ACTORS = [
     "society", "other_society", "center", "department",
 ]  # fmt: skip
 CASES = [(move, who) for move in MOVES for who in ACTORS]
+DOCKING_STATES = {DemandStatus.ACCEPTED, DemandStatus.DOCKED, DemandStatus.CONTRACTED, DemandStatus.COMPLETED}
 
 
 def _start_state(name: str) -> DemandStatus:
@@ -33,8 +34,12 @@ def test_each_move_by_each_actor(session: Session, world: World, name: str, who:
     start = _start_state(name)
     demand = demand_in(session, world, start)
     # the society has an offer for the demand, so it sees it (the other society does not)
-    session.add(Offer(demand_id=demand.id, society_id=world.society.id, rank=1, score=0.5))
+    offer = Offer(demand_id=demand.id, society_id=world.society.id, rank=1, score=0.5)
+    session.add(offer)
     session.flush()
+    if start in DOCKING_STATES:  # and from acceptance on, its docking
+        session.add(Docking(demand_id=demand.id, offer_id=offer.id, society_id=world.society.id))
+        session.flush()
     actor = world.actor(who)
     visible = who in SEES_JINJIANG_DEMAND and not (start is DemandStatus.DRAFT and who != "enterprise")
     allowed = visible and actor.role in DEMAND_TRANSITIONS[name].roles
