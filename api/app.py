@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,6 +34,7 @@ from api.routes import (
     users,
     wechat,
 )
+from bot import conversation
 from core.db import Database
 from core.health import check_health
 from core.logging import configure_logging, request_id_var
@@ -67,6 +69,7 @@ def create_app(
         keeper = IndexKeeper(db, engine) if keep_index else None
         if keeper is not None:
             keeper.start()
+            threading.Thread(target=conversation.warm_up, name="dialogue-warm-up", daemon=True).start()
         worker = None
         if run_worker if run_worker is not None else (keep_index and settings.worker.in_process):
             from workflow.worker import Worker, wechat_api_for

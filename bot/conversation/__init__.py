@@ -19,6 +19,7 @@ from bot.conversation.state import load_conversation
 from bot.inbound import Inbound
 from core.errors import DomainError
 from core.settings import Settings
+from ingestion.pipeline import prepare_demand_text
 from models import Conversation
 
 ATTEMPTS = 3
@@ -64,3 +65,12 @@ def respond(session: Session, inbound: Inbound, *, settings: Settings, now: date
         except StaleDataError:
             session.expire_all()
     return texts.BUSY
+
+
+def warm_up() -> None:
+    """Load what a submit needs the first time (jieba's dictionaries, ~2–7 s on a busy machine).
+
+    The serving process calls this in a background thread at start, so the first user to submit
+    is answered within the platform's time limit instead of paying for the load.
+    """
+    prepare_demand_text(None, "企业生产的鞋底在低温下容易开裂，希望专家改进发泡配方。")
