@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.protocol.messages import ParsedMessage
-from core.db import insert_ignoring_duplicates
 from models import InboundMessage, InboundStatus
 
 
 def insert_inbound(session: Session, message: ParsedMessage, now: datetime) -> int | None:
     """Store ``message``; its id, or None when a delivery with the same key is stored already.
 
-    ``ON CONFLICT DO NOTHING`` on the unique keys: on PostgreSQL a concurrent insert of the same key
-    waits until the other transaction ends (then finds its row); on SQLite writers queue anyway.
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` on the unique keys: on PostgreSQL a concurrent
+    insert of the same key waits until the other transaction ends (then finds its row); on SQLite
+    writers queue anyway. (A single-row statement with bound parameters, compiled once per process —
+    this runs on every message.)
     """
     row = {
         "msg_id": message.msg_id,
@@ -29,12 +32,9 @@ def insert_inbound(session: Session, message: ParsedMessage, now: datetime) -> i
         "status": InboundStatus.RECEIVED,
         "received_at": now,
     }
-    inserted = insert_ignoring_duplicates(session, InboundMessage.__table__, [row])  # type: ignore[arg-type]
-    if not inserted:
-        return None
-    inbound_id = session.scalar(select(InboundMessage.id).where(InboundMessage.dedupe_key == message.dedupe_key))
-    assert inbound_id is not None
-    return inbound_id
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(InboundMessage).on_conflict_do_nothing().returning(InboundMessage.id)
+    return session.execute(statement, row).scalar_one_or_none()
 
 
 def recent_count(session: Session, openid: str, *, since: datetime, excluding: int) -> int:
