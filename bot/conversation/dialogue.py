@@ -104,6 +104,7 @@ def _new_draft(turn: Turn) -> None:
 def _next(turn: Turn, notes: list[str]) -> str:
     """Ask the first missing slot, or show the preview when nothing is missing."""
     draft = turn.draft
+    draft.describing = False
     missing = draft.missing()
     parts = [n for n in notes if n]
     if missing:
@@ -123,8 +124,7 @@ def _next(turn: Turn, notes: list[str]) -> str:
 def _start(turn: Turn, text: str | None) -> str:
     if turn.chat.draft is not None:
         if text:
-            turn.chat.mode = Mode.FILLING
-            return _answer(turn, text)
+            return "您有一份未完成的需求草稿：回复「继续」接着填写，或回复「取消」后重新开始。"
         return _next(turn, ["您有一份未完成的需求草稿，我们接着填写。"])
     _new_draft(turn)
     bound = (
@@ -185,6 +185,7 @@ def _command(turn: Turn, command: Command, text: str) -> str | None:
     if action is Action.PREVIEW:
         if chat.draft is None:
             return "目前没有需求草稿。" + texts.NOTHING_TO_DO
+        chat.draft.describing = False
         chat.mode = Mode.FILLING if chat.draft.missing_required() else Mode.CONFIRM
         return texts.preview(chat.draft)
     if action is Action.CONTINUE:
@@ -250,6 +251,7 @@ def _submit_or_confirm(turn: Turn, filling_now: bool) -> str:
     draft = chat.draft
     if draft is None:
         return "目前没有待提交的需求。" + texts.NOTHING_TO_DO
+    draft.describing = False
     missing = draft.missing_required()
     if missing:
         ask = texts.question(draft.asking, draft) if filling_now and draft.asking else ""

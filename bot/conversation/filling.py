@@ -41,9 +41,10 @@ def merge_facts(draft: Draft, facts: MessageFacts, *, except_slot: Slot | None =
         if facts.credit_code and not draft.credit_code:
             draft.credit_code = facts.credit_code
             filled.append(Slot.ENTERPRISE)
-    if except_slot is not Slot.REGION and facts.region is not None and draft.region_code is None:
-        draft.region_code = facts.region.code
-        filled.append(Slot.REGION)
+    if except_slot is not Slot.REGION and facts.region is not None:
+        if draft.region_code is None or (draft.region_prefilled and draft.region_code != facts.region.code):
+            draft.region_code, draft.region_prefilled = facts.region.code, False
+            filled.append(Slot.REGION)
     if except_slot is not Slot.CONTACT:
         for attr in ("contact_name", "contact_phone", "contact_email"):
             if getattr(facts, attr) and not getattr(draft, attr):
@@ -98,7 +99,7 @@ def _enterprise(draft: Draft, text: str) -> Answer:
 def _region(draft: Draft, text: str) -> Answer:
     guess = parse_region(text)
     if guess.region is not None:
-        draft.region_code, draft.region_choices = guess.region.code, []
+        draft.region_code, draft.region_choices, draft.region_prefilled = guess.region.code, [], False
         return Answer(ok=True, note=f"地区：{guess.region.full_name}。")
     if guess.choices:
         draft.region_choices = [r.code for r in guess.choices]
@@ -113,7 +114,7 @@ def choose_region(draft: Draft, number: int) -> Answer:
     if row is None:
         draft.region_choices = []
         return Answer(ok=False, problem=texts.RETRY_HINTS[Slot.REGION])
-    draft.region_code, draft.region_choices = row.code, []
+    draft.region_code, draft.region_choices, draft.region_prefilled = row.code, [], False
     return Answer(ok=True, note=f"地区：{row.full_name}。")
 
 

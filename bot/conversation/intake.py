@@ -34,6 +34,7 @@ def prefill(session: Session, openid: str, draft: Draft, profile: Profile) -> No
         draft.contact_name = draft.contact_name or profile.contact_name
         draft.contact_phone = draft.contact_phone or profile.contact_phone
     draft.contact_email = draft.contact_email or profile.contact_email
+    draft.region_prefilled = draft.region_code is not None
 
 
 def _actor(session: Session, openid: str, draft: Draft) -> Actor:

@@ -47,6 +47,8 @@ class Draft(BaseModel):
     enterprise_bound: bool = False
     """The openid is bound to an enterprise already: name and code come from it and cannot change here."""
     region_code: str | None = None
+    region_prefilled: bool = False
+    """The region came from the enterprise or the last demand, not from this one: a region named now wins."""
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
@@ -84,7 +86,7 @@ class Draft(BaseModel):
             case Slot.TITLE:
                 return self.title is not None
             case Slot.DESCRIPTION:
-                return bool(self.description) and not self.describing
+                return bool(self.description)
             case Slot.EXPECTED_OUTCOME:
                 return self.expected_outcome is not None
             case Slot.BUDGET:

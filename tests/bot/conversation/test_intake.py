@@ -147,3 +147,23 @@ def test_voice_without_recognition_is_asked_again(session: Session) -> None:
 def test_unknown_message_types_get_a_polite_answer(session: Session) -> None:
     chat = Chat(session, "o-odd")
     assert "文字" in chat._send("location")
+
+
+def test_a_region_named_in_the_next_demand_replaces_the_remembered_one(session: Session) -> None:
+    chat = Chat(session, "o-moved")
+    chat.say(f"晋江恒达鞋业有限公司 {CODE}，在晋江，联系人王明 13905951234。我们的鞋底低温下开裂，需要改进配方")
+    for answer in ("跳过", "跳过", "面议", "不限", "提交"):
+        chat.say(answer)
+    chat.say("我们在德化县的新工厂，陶瓷釉面烧成后出现针孔，想请专家诊断烧成工艺")
+    assert "福建省泉州市德化县" in chat.say("预览")
+
+
+def test_submit_while_describing_closes_the_description(session: Session) -> None:
+    chat = Chat(session, "o-describing")
+    chat.say("提交需求")
+    chat.say(f"晋江恒达鞋业有限公司 {CODE}，在晋江，联系人王明 13905951234。")
+    chat.say("鞋底开裂")
+    assert "好了" in chat.say("我们生产的EVA鞋底冬天容易开裂")
+    reply = chat.say("提交")
+    assert "请先核对" in reply
+    assert "还需填写" not in reply
