@@ -15,7 +15,8 @@ instruction for queries). Vectors are float32 and L2-normalised, so inner produc
 
 :func:`embed_texts` looks every text up in :class:`~models.EmbeddingCache` (key: model id and the
 SHA-256 of role + text) and encodes only the missing ones, so a profile is encoded once per model
-whatever entity or rebuild asks for it.
+whatever entity or rebuild asks for it. It never writes; the new vectors are handed back in a
+:class:`NewVectors` that the index's maintenance writes in a short transaction of its own.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Literal
 
@@ -72,7 +73,6 @@ class Encoder:
     query_prompt: str | None = None
     document_prompt: str | None = None
     batch_size: int = 32
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def encode(self, texts: Sequence[str], role: Role) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text (no cache)."""
@@ -244,36 +244,45 @@ def forget_recent_vectors() -> None:
     _recent.clear()
 
 
-CACHE_SINK = "zhuli.embedding_cache_sink"
-"""``session.info`` key: when set (to a dict), new vectors are collected there instead of written.
+class NewVectors:
+    """Vectors a read encoded that the database cache lacked, for the caller to write later.
 
-A long index build reads through a read-only session; collecting the new cache rows and writing
-them afterwards in one short transaction keeps it from holding SQLite's write lock for the whole
-build (see :func:`write_collected`)."""
+    :func:`embed_texts` never writes: a match or an index build reads through a read-only session
+    (on SQLite a write would take the database's only write lock). Whoever owns a write transaction
+    passes a ``NewVectors`` and writes it afterwards in one short transaction (:meth:`write`).
+    """
 
-CacheRows = dict[str, dict[str, np.ndarray]]
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, np.ndarray]] = {}
+
+    def add(self, model_id: str, items: dict[str, np.ndarray]) -> None:
+        if items:
+            self.rows.setdefault(model_id, {}).update(items)
+
+    def __len__(self) -> int:
+        return sum(len(items) for items in self.rows.values())
+
+    def write(self, session: Session) -> int:
+        """Add the collected rows to ``session`` (flushed, not committed); returns how many."""
+        for model_id, items in self.rows.items():
+            _store(session, model_id, items)
+        return len(self)
 
 
-def collect_into(session: Session) -> CacheRows:
-    """Make ``embed_texts`` collect new cache rows for ``session`` instead of adding them to it."""
-    sink: CacheRows = session.info.setdefault(CACHE_SINK, {})
-    return sink
-
-
-def write_collected(session: Session, rows: CacheRows) -> int:
-    """Add cache rows gathered by :func:`collect_into` to ``session``; returns how many."""
-    for model_id, items in rows.items():
-        _store(session, model_id, items)
-    return sum(len(items) for items in rows.values())
-
-
-def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str], role: Role) -> np.ndarray:
-    """Vectors for ``texts`` (rows in order), encoding only those no cache holds.
+def embed_texts(
+    session: Session | None,
+    encoder: Encoder,
+    texts: Sequence[str],
+    role: Role,
+    *,
+    new_vectors: NewVectors | None = None,
+) -> np.ndarray:
+    """Vectors for ``texts`` (rows in order), encoding only those no cache holds. Writes nothing.
 
     Looks in :class:`~models.EmbeddingCache` (skipped with ``session=None``), then in a small
-    in-process LRU, and encodes the rest. Whatever the database lacked is added to the session
-    (flushed, not committed), so the database cache stays complete for rebuilds in other processes
-    (or collected for later, see :data:`CACHE_SINK`).
+    in-process LRU, and encodes the rest. Whatever the database lacked is recorded in
+    ``new_vectors`` when given, so its owner can keep the database cache complete for rebuilds in
+    other processes.
     """
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     if not texts:
@@ -291,12 +300,8 @@ def embed_texts(session: Session | None, encoder: Encoder, texts: Sequence[str],
         vectors = encoder.encode(list(missing.values()), role)
         fresh = dict(zip(missing.keys(), vectors, strict=True))
         _recent.put_many(encoder.model_id, fresh)
-    if session is not None:
-        sink: CacheRows | None = session.info.get(CACHE_SINK)
-        if sink is None:
-            _store(session, encoder.model_id, {**from_memory, **fresh})
-        else:
-            sink.setdefault(encoder.model_id, {}).update({**from_memory, **fresh})
+    if new_vectors is not None and session is not None:
+        new_vectors.add(encoder.model_id, {**from_memory, **fresh})
     found = {**from_db, **from_memory, **fresh}
     for i, h in enumerate(hashes):
         out[i] = found[h]

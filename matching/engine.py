@@ -5,9 +5,14 @@ Lifecycle:
 - :meth:`MatchingEngine.ensure_ready` (at start): load the persisted index; rebuild it from the
   database when it is missing, corrupt, built with another model, ahead of the database (the database
   was replaced) or does not hold exactly the active experts/works/societies after catching up.
-- :meth:`MatchingEngine.sync` (before every match, and from jobs): apply the ProfileChange rows past
-  the watermark — re-read each changed expert/society, re-embed through the cache, replace its
-  vectors (write lock) and rebuild the BM25 snapshot (swap). Re-applying a change is idempotent.
+- :meth:`MatchingEngine.sync` (from the index keeper and ``zhuli index``, never from a match): apply
+  the ProfileChange rows past the watermark — re-read each changed expert/society, re-embed through
+  the cache, replace its vectors (write lock) and rebuild the BM25 snapshot (swap). Re-applying a
+  change is idempotent.
+
+The engine only reads the database. Vectors the embedding cache lacked are handed back in the
+optional :class:`~matching.embedding.NewVectors`, which :mod:`matching.maintenance` writes in a short
+transaction of its own.
 
 Change ids that commit out of order (PostgreSQL sequences under concurrent transactions) are not
 lost: the engine remembers the ids it applied in a window below the watermark and compares their
@@ -31,7 +36,7 @@ from matching import repository as repo
 from matching import store, vectors
 from matching.background import REFERENCE_TEXTS, background_vector
 from matching.documents import content_key, expert_own_text, expert_profile_text, society_text, work_text
-from matching.embedding import Encoder, embed_texts, load_encoder
+from matching.embedding import Encoder, NewVectors, embed_texts, load_encoder
 from matching.index import ExpertIndex, PreparedExpert, PreparedSociety, PreparedWork
 from matching.lexical import tokenize
 from matching.policy import MatchPolicy
@@ -133,12 +138,16 @@ class MatchingEngine:
     # -- preparing entries ----------------------------------------------------------------------
 
     def _prepare_experts(
-        self, session: Session, records: Sequence[repo.ExpertRecord], index: ExpertIndex
+        self,
+        session: Session,
+        records: Sequence[repo.ExpertRecord],
+        index: ExpertIndex,
+        new_vectors: NewVectors | None,
     ) -> list[PreparedExpert]:
         profile_texts = [expert_profile_text(r) for r in records]
         works = [(r.id, w, work_text(w)) for r in records for w in r.works]
         texts = [t for t in profile_texts if t] + [t for _, _, t in works]
-        vectors = embed_texts(session, self.encoder, list(dict.fromkeys(texts)), "document")
+        vectors = embed_texts(session, self.encoder, list(dict.fromkeys(texts)), "document", new_vectors=new_vectors)
         by_text = dict(zip(dict.fromkeys(texts), vectors, strict=True))
         zero = np.zeros(self.encoder.dim, dtype=np.float32)
         tokens_of: dict[str, np.ndarray] = {}
@@ -165,10 +174,14 @@ class MatchingEngine:
         ]
 
     def _prepare_societies(
-        self, session: Session, records: Sequence[repo.SocietyRecord], index: ExpertIndex
+        self,
+        session: Session,
+        records: Sequence[repo.SocietyRecord],
+        index: ExpertIndex,
+        new_vectors: NewVectors | None,
     ) -> list[PreparedSociety]:
         texts = [society_text(r) for r in records]
-        vectors = embed_texts(session, self.encoder, texts, "document")
+        vectors = embed_texts(session, self.encoder, texts, "document", new_vectors=new_vectors)
         return [
             PreparedSociety(r.id, v, tokenize(t, index.vocab), r.code, r.name)
             for r, v, t in zip(records, vectors, texts, strict=True)
@@ -179,7 +192,7 @@ class MatchingEngine:
     def _window_ids(self, session: Session, low: int, high: int) -> set[int]:
         return set(session.scalars(select(ProfileChange.id).where(ProfileChange.id > low, ProfileChange.id <= high)))
 
-    def rebuild(self, session: Session) -> ExpertIndex:
+    def rebuild(self, session: Session, new_vectors: NewVectors | None = None) -> ExpertIndex:
         """Build a new index from the database and swap it in (searches keep using the old one)."""
         with self._mutex:
             previous_state = self._state
@@ -190,9 +203,9 @@ class MatchingEngine:
                 index = ExpertIndex(model_id=self.encoder.model_id, dim=self.encoder.dim, watermark=watermark)
                 self._attach_background(index)
                 for batch in repo.iter_active_experts(session, BUILD_BATCH):
-                    index.apply(experts=self._prepare_experts(session, batch, index))
+                    index.apply(experts=self._prepare_experts(session, batch, index, new_vectors))
                 societies = repo.society_records(session, repo.active_society_ids(session))
-                index.apply(societies=self._prepare_societies(session, list(societies.values()), index))
+                index.apply(societies=self._prepare_societies(session, list(societies.values()), index, new_vectors))
                 index.optimise()
                 index.refresh_lexical()
                 self._applied = self._window_ids(session, watermark - CHANGE_WINDOW, watermark)
@@ -210,11 +223,11 @@ class MatchingEngine:
             self._save(force=True)
             return index
 
-    def sync(self, session: Session) -> int:
+    def sync(self, session: Session, new_vectors: NewVectors | None = None) -> int:
         """Apply profile changes committed since the last sync; returns how many entities changed."""
         index = self._index
         if index is None:
-            self.ensure_ready(session)
+            self.ensure_ready(session, new_vectors)
             return 0
         low = max(0, index.watermark - CHANGE_WINDOW)
         count, high = session.execute(
@@ -228,13 +241,13 @@ class MatchingEngine:
             if self._index is not index:  # rebuilt meanwhile
                 return 0
             try:
-                return self._catch_up(session, index)
+                return self._catch_up(session, index, new_vectors)
             except Exception as exc:  # keep serving the last good index; the next sync retries
                 log.exception("matching index sync failed")
                 self._state, self._reason = "stale", f"同步失败：{exc}"
                 return 0
 
-    def _catch_up(self, session: Session, index: ExpertIndex) -> int:
+    def _catch_up(self, session: Session, index: ExpertIndex, new_vectors: NewVectors | None) -> int:
         low = max(0, index.watermark - CHANGE_WINDOW)
         rows = session.execute(
             select(ProfileChange.id, ProfileChange.kind, ProfileChange.ref_id).where(ProfileChange.id > low)
@@ -253,10 +266,12 @@ class MatchingEngine:
             return 0
         records = repo.expert_records(session, expert_ids)
         keep = [r for r in records.values() if r.is_active]
-        prepared = self._prepare_experts(session, keep, index)
+        prepared = self._prepare_experts(session, keep, index, new_vectors)
         removed = [e for e in expert_ids if e not in records or not records[e].is_active]
         societies = repo.society_records(session, society_ids)
-        prepared_societies = self._prepare_societies(session, [s for s in societies.values() if s.is_active], index)
+        prepared_societies = self._prepare_societies(
+            session, [s for s in societies.values() if s.is_active], index, new_vectors
+        )
         removed_societies = [s for s in society_ids if s not in societies or not societies[s].is_active]
         index.apply(
             experts=prepared,
@@ -297,11 +312,11 @@ class MatchingEngine:
             return "索引中的学会与数据库不一致"
         return None
 
-    def ensure_ready(self, session: Session) -> dict[str, Any]:
+    def ensure_ready(self, session: Session, new_vectors: NewVectors | None = None) -> dict[str, Any]:
         """Load or rebuild the index so that it matches the database; returns :meth:`status`."""
         with self._mutex:
             if self._index is not None:
-                self._catch_up(session, self._index)
+                self._catch_up(session, self._index, new_vectors)
                 return self.status()
             reason = ""
             index: ExpertIndex | None = None
@@ -316,7 +331,7 @@ class MatchingEngine:
             if index is not None:
                 self._attach_background(index)
                 self._applied = self._window_ids(session, index.watermark - CHANGE_WINDOW, index.watermark)
-                self._catch_up(session, index)
+                self._catch_up(session, index, new_vectors)
                 problem = self._consistency_problem(session, index)
                 if problem is None:
                     self._index = index
@@ -326,7 +341,7 @@ class MatchingEngine:
                 reason = problem
             if reason:
                 log.warning("matching index rebuilt: %s", reason)
-            self.rebuild(session)
+            self.rebuild(session, new_vectors)
             self._reason = reason
             return self.status()
 

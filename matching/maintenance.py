@@ -16,19 +16,19 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from matching.embedding import collect_into, write_collected
+from matching.embedding import NewVectors
 from matching.engine import MatchingEngine
 
 T = TypeVar("T")
 
 
-def _reading(db: Database, work: Callable[[Session], T]) -> T:
+def _reading(db: Database, work: Callable[[Session, NewVectors], T]) -> T:
+    new_vectors = NewVectors()
     with db.read_session() as session:
-        rows = collect_into(session)
-        result = work(session)
-    if any(rows.values()):
+        result = work(session, new_vectors)
+    if len(new_vectors):
         with db.unit_of_work() as session:
-            write_collected(session, rows)
+            new_vectors.write(session)
     return result
 
 

@@ -1,7 +1,11 @@
 """Use case: match a demand to experts and societies, with constraints and reasons.
 
-``match_demand`` never commits and writes nothing: it reads the demand, the open dockings and the
-service stations, and searches the in-memory index.
+A match is a pure read in two steps: :func:`read_match_inputs` reads the demand, the open dockings
+and the service stations (a few short queries), and :func:`rank_match` searches the in-memory index
+and explains the result without touching the database. A caller that owns its session only for the
+match (the HTTP route) closes it between the two, so no pooled connection waits on the encoder or
+FAISS. The index is kept in step by its keeper (:mod:`matching.maintenance`), never by a match: the
+result names the ``index_watermark`` it was computed at.
 """
 
 from __future__ import annotations
@@ -39,6 +43,18 @@ MIN_RANKED = 60
 """Experts ranked per match at least (society teams draw on them), even when fewer are shown."""
 
 INDEX_NOT_READY = "匹配索引正在准备中，请稍后再试"
+
+
+@dataclass(frozen=True)
+class MatchInputs:
+    """What a match reads from the database; the rest comes from the in-memory index."""
+
+    demand: repo.DemandRecord
+    loads: dict[int, int]
+    """Dockings in progress per busy expert (fresh: dockings change without a profile change)."""
+    stations: dict[int, list[str]]
+    """Service stations near the demand's region, per society."""
+    region_names: dict[str, str]
 
 
 @dataclass
@@ -112,12 +128,10 @@ def _exclusion(card: repo.ExpertCard, load: int, enterprise_org: str) -> str | N
 
 
 def rank_experts(
-    session: Session,
-    engine: MatchingEngine,
-    demand: repo.DemandRecord,
-    policy: MatchPolicy,
+    engine: MatchingEngine, inputs: MatchInputs, policy: MatchPolicy
 ) -> tuple[list[RankedExpert], list[ExcludedExpert], QueryEvidence, np.ndarray, ExpertIndex]:
     """All eligible candidates, best first, and the relevant ones a constraint excluded."""
+    demand = inputs.demand
     index = engine.index
     if index is None:
         raise ServiceUnavailable(INDEX_NOT_READY)
@@ -129,7 +143,7 @@ def rank_experts(
     evidence = gather_evidence(index, vector, query_ids, engine.weights)
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
-    loads = repo.open_loads(session)  # fresh: dockings change without a profile change
+    loads = inputs.loads
     enterprise_org = _org(demand.enterprise_name)
     with index.lock.read():
         cards = {e: index.cards.get(e) for e in relevance}
@@ -168,10 +182,8 @@ def rank_experts(
 
 
 def _rank_societies(
-    session: Session,
-    engine: MatchingEngine,
+    inputs: MatchInputs,
     index: ExpertIndex,
-    demand: repo.DemandRecord,
     ranked: list[RankedExpert],
     evidence: QueryEvidence,
     policy: MatchPolicy,
@@ -184,12 +196,13 @@ def _rank_societies(
     for r in ranked:
         for society_id in r.society_ids:
             members.setdefault(society_id, []).append(r)
+    demand = inputs.demand
     best = ranked[0].score if ranked else 0.0
-    stations = repo.stations_near(session, demand.region_code) if demand.region_code != PROVINCE_CODE else {}
+    stations = inputs.stations
     area, is_city = _area_of(demand.region_code)
     with index.lock.read():
         names = {sid: index.society_names[sid] for sid in candidates if sid in index.society_names}
-    region_name = engine.region_names(session)
+    region_name = inputs.region_names
     scored: list[tuple[float, SocietyMatch]] = []
     for society_id in candidates:
         if society_id not in names:
@@ -247,6 +260,19 @@ def _rank_societies(
     return out
 
 
+def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) -> MatchInputs:
+    """The database half of a match: a few short reads, nothing written."""
+    demand = repo.demand_record(session, demand_id)
+    if demand is None:
+        raise NotFound(f"需求 {demand_id} 不存在")
+    if engine.index is None:
+        # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
+        # (matching.maintenance), never to a request.
+        raise ServiceUnavailable(INDEX_NOT_READY)
+    stations = repo.stations_near(session, demand.region_code) if demand.region_code != PROVINCE_CODE else {}
+    return MatchInputs(demand, repo.open_loads(session), stations, engine.region_names(session))
+
+
 def match_demand(
     session: Session,
     engine: MatchingEngine,
@@ -257,24 +283,33 @@ def match_demand(
     policy: MatchPolicy | None = None,
     explain: bool = True,
 ) -> MatchResult:
-    """Ranked experts and societies for a demand, with score parts and reasons.
+    """Ranked experts and societies for a demand, inside the caller's session (reads only)."""
+    inputs = read_match_inputs(session, engine, demand_id)
+    return rank_match(
+        engine, inputs, top_experts=top_experts, top_societies=top_societies, policy=policy, explain=explain
+    )
+
+
+def rank_match(
+    engine: MatchingEngine,
+    inputs: MatchInputs,
+    *,
+    top_experts: int | None = None,
+    top_societies: int | None = None,
+    policy: MatchPolicy | None = None,
+    explain: bool = True,
+) -> MatchResult:
+    """Ranked experts and societies with score parts and reasons, from the index alone (no database).
 
     ``explain=False`` leaves out keywords, supporting works and reasons (the evaluation ranks 1000
     experts per demand and needs only the order).
     """
     policy = (policy or engine.policy).with_sizes(top_experts, top_societies)
-    demand = repo.demand_record(session, demand_id)
-    if demand is None:
-        raise NotFound(f"需求 {demand_id} 不存在")
-    if engine.index is None:
-        # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
-        # (matching.maintenance), never to a request's transaction.
-        raise ServiceUnavailable(INDEX_NOT_READY)
-    engine.sync(session)
-    ranked, excluded, evidence, vector, index = rank_experts(session, engine, demand, policy)
+    demand = inputs.demand
+    ranked, excluded, evidence, vector, index = rank_experts(engine, inputs, policy)
     top = ranked[: policy.top_experts]
     explained = top if explain else []
-    region_name = engine.region_names(session)
+    region_name = inputs.region_names
     best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
     with index.lock.read():
         labels = {w: index.work_labels.get(w) for ws in best_works.values() for w, _ in ws}
@@ -310,9 +345,7 @@ def match_demand(
                 reason=expert_reason(keywords, works, region) if explain else "",
             )
         )
-    societies = (
-        _rank_societies(session, engine, index, demand, ranked, evidence, policy) if policy.top_societies > 0 else []
-    )
+    societies = _rank_societies(inputs, index, ranked, evidence, policy) if policy.top_societies > 0 else []
     return MatchResult(
         demand_id=demand.id,
         model=index.model_id,

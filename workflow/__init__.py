@@ -22,7 +22,7 @@ from workflow.offer_queries import list_dockings, list_offers, offer_detail, tea
 from workflow.offers import OfferAnswered, accept, decline, reroute
 from workflow.queries import demand_detail, list_demands, my_demands
 from workflow.schemas import DemandFilters, DemandInput, Page
-from workflow.suggestions import match_suggestions
+from workflow.suggestions import match_suggestions, read_match_suggestions
 
 __all__ = [
     "DemandFilters",
@@ -48,6 +48,7 @@ __all__ = [
     "list_demands",
     "match_suggestions",
     "my_demands",
+    "read_match_suggestions",
     "reject",
     "request_staff_help",
     "return_for_info",

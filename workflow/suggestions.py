@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
-from core.db import insert_ignoring_duplicates
+from core.db import Database, insert_ignoring_duplicates
 from core.errors import IllegalTransition, PermissionDenied
 from core.settings import WorkflowSettings
 from matching.engine import MatchingEngine
 from matching.schemas import MatchResult
-from matching.service import match_demand
+from matching.service import MatchInputs, rank_match, read_match_inputs
 from models import DemandMatch, DemandStatus, Role
 from workflow.scopes import visible_demand
 
@@ -70,6 +70,16 @@ def store_snapshot(
     return insert_ignoring_duplicates(session, DemandMatch.__table__, [row]) == 1  # type: ignore[arg-type]
 
 
+def _suggestion_inputs(session: Session, actor: Actor, engine: MatchingEngine, demand_id: int) -> MatchInputs:
+    demand = visible_demand(session, actor, demand_id)
+    if actor.role not in SUGGESTION_ROLES:
+        raise PermissionDenied("匹配建议供地方科协和省级管理部门审核、分派需求时使用")
+    reason = NOT_MATCHED.get(demand.status)
+    if reason is not None:
+        raise IllegalTransition(reason)
+    return read_match_inputs(session, engine, demand.id)
+
+
 def match_suggestions(
     session: Session,
     actor: Actor,
@@ -84,10 +94,24 @@ def match_suggestions(
     Societies and enterprises are refused (a society sees its own offer's explanation, not the
     ranking of its peers); draft, rejected and withdrawn demands are refused with the reason.
     """
-    demand = visible_demand(session, actor, demand_id)
-    if actor.role not in SUGGESTION_ROLES:
-        raise PermissionDenied("匹配建议供地方科协和省级管理部门审核、分派需求时使用")
-    reason = NOT_MATCHED.get(demand.status)
-    if reason is not None:
-        raise IllegalTransition(reason)
-    return match_demand(session, engine, demand.id, top_experts=top_experts, top_societies=top_societies)
+    inputs = _suggestion_inputs(session, actor, engine, demand_id)
+    return rank_match(engine, inputs, top_experts=top_experts, top_societies=top_societies)
+
+
+def read_match_suggestions(
+    db: Database,
+    actor: Actor,
+    engine: MatchingEngine,
+    demand_id: int,
+    *,
+    top_experts: int | None = None,
+    top_societies: int | None = None,
+) -> MatchResult:
+    """:func:`match_suggestions` in a short read of its own, closed before the ranking starts.
+
+    For callers with no transaction of their own (the HTTP route): the read does not queue for
+    SQLite's write lock, and no pooled connection waits while the encoder and FAISS work.
+    """
+    with db.read_session() as session:
+        inputs = _suggestion_inputs(session, actor, engine, demand_id)
+    return rank_match(engine, inputs, top_experts=top_experts, top_societies=top_societies)

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.access import ActorDep, allow
-from api.deps import MatchingDep, SessionDep
+from api.deps import DatabaseDep, MatchingDep
 from api.params import IdPath
 from matching.schemas import MatchResult
 from models import Role
-from workflow.suggestions import match_suggestions
+from workflow.suggestions import read_match_suggestions
 
 router = APIRouter(prefix="/api", tags=["匹配"])
 
@@ -24,9 +24,11 @@ router = APIRouter(prefix="/api", tags=["匹配"])
 def demand_matches(
     demand_id: IdPath,
     actor: ActorDep,
-    session: SessionDep,
+    db: DatabaseDep,
     engine: MatchingDep,
     top_experts: Annotated[int | None, Query(ge=1, le=100, description="推荐专家数")] = None,
     top_societies: Annotated[int | None, Query(ge=0, le=20, description="推荐学会数")] = None,
 ) -> MatchResult:
-    return match_suggestions(session, actor, engine, demand_id, top_experts=top_experts, top_societies=top_societies)
+    # A pure read in a short session of its own, closed before the ranking (no write lock, no
+    # pooled connection held while the encoder and FAISS work).
+    return read_match_suggestions(db, actor, engine, demand_id, top_experts=top_experts, top_societies=top_societies)

