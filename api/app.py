@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,7 +16,6 @@ from api import console
 from api.access import principal_of
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
-from api.index_keeper import IndexKeeper
 from api.metrics import Metrics, MetricsMiddleware
 from api.openapi import install_openapi
 from api.routes import (
@@ -40,6 +38,7 @@ from core.health import check_health
 from core.logging import configure_logging, request_id_var
 from core.settings import Settings, get_settings
 from matching.engine import MatchingEngine
+from matching.keeper import IndexKeeper
 
 log = logging.getLogger("zhuli.http")
 
@@ -93,7 +92,6 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.matching = engine
-    app.state.index_status = engine.status
     install_error_handlers(app)
     metrics = Metrics(db)
     # Added last = outermost: metrics see every response, the idempotency layer sees the rendered one.
@@ -122,8 +120,7 @@ def create_app(
 
     @app.get("/healthz", tags=["运维"], summary="健康检查")
     def healthz() -> JSONResponse:
-        provider: Callable[[], dict[str, Any]] | None = app.state.index_status
-        healthy, report = check_health(db, provider() if provider else None)
+        healthy, report = check_health(db, engine.status())
         return JSONResponse(report, status_code=200 if healthy else 503)
 
     @app.get("/metrics", tags=["运维"], summary="Prometheus 指标", response_class=Response)

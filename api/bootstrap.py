@@ -6,12 +6,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from core.db import Database
 from core.migrations import upgrade
+from directory import overview
 from directory.regions import sync_regions
-from models import Demand, Society
 
 log = logging.getLogger("zhuli.bootstrap")
 
@@ -24,10 +22,8 @@ class BootstrapReport:
 
 
 def is_empty(db: Database) -> bool:
-    with db.unit_of_work() as session:
-        societies = session.scalar(select(func.count()).select_from(Society)) or 0
-        demands = session.scalar(select(func.count()).select_from(Demand)) or 0
-    return societies == 0 and demands == 0
+    with db.read_session() as session:
+        return overview.is_empty(session)
 
 
 def load_demo(db: Database) -> None:

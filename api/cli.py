@@ -128,12 +128,14 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON.")]
     """Show database health and headline counts."""
     from core.health import check_health
     from directory.overview import overview
+    from matching.maintenance import saved_index_status
 
     settings = _settings()
     db = _database(settings)
     healthy, report = check_health(db, None)
     if healthy:
-        with db.unit_of_work() as session:
+        report["index"] = saved_index_status(db, settings.resolved_index_dir)
+        with db.read_session() as session:
             report["overview"] = overview(session).model_dump(mode="json")
     db.dispose()
     if as_json:

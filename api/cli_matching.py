@@ -121,7 +121,7 @@ def eval_command(
     from matching.scoring import FusionWeights
 
     settings = get_settings()
-    weights = FusionWeights.from_settings(settings)
+    weights = FusionWeights.from_settings(settings.matching)
     try:
         report = run_evaluation(
             file, model_name=model or settings.embedding_model, weights=weights, fold=_parse_fold(fold)
@@ -142,31 +142,26 @@ def eval_command(
 @index_app.command("status")
 def index_status_command(as_json: JsonOption = False) -> None:
     """显示持久化索引的清单与数据库水位。Show the persisted index manifest and the database watermark."""
-    from matching import repository, store
+    from matching.maintenance import saved_index_status
+    from matching.state import STATE_LABELS
 
-    settings, db, _ = _open()
-    manifest = store.read_manifest(settings.resolved_index_dir)
+    settings = get_settings()
+    db = Database.from_url(settings.resolved_database_url)
     try:
-        with db.read_session() as session:
-            db_watermark = repository.max_change_id(session)
+        report = saved_index_status(db, settings.resolved_index_dir)
     finally:
         db.dispose()
-    report = {
-        "path": str(settings.resolved_index_dir),
-        "manifest": manifest,
-        "database_watermark": db_watermark,
-        "state": "missing" if manifest is None else "stale" if manifest.get("watermark") != db_watermark else "ready",
-    }
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
+    manifest = report["manifest"]
     typer.echo(f"索引目录：{report['path']}")
+    typer.echo(f"状态：{STATE_LABELS[report['state']]}")
     if manifest is None:
-        typer.echo("状态：不存在（首次匹配或 zhuli index rebuild 时建立）")
         return
-    typer.echo(f"状态：{'最新' if report['state'] == 'ready' else '落后于数据库，下次使用时自动追平'}")
     typer.echo(f"模型：{manifest.get('model')}（{manifest.get('dimension')} 维）  条目：{manifest.get('counts')}")
-    typer.echo(f"索引水位：{manifest.get('watermark')}  数据库水位：{db_watermark}  保存于：{manifest.get('saved_at')}")
+    watermarks = f"索引水位：{report['watermark']}  数据库水位：{report['database_watermark']}"
+    typer.echo(f"{watermarks}  保存于：{manifest.get('saved_at')}")
 
 
 def _upkeep(job: Callable[[Database, MatchingEngine], dict[str, Any]]) -> dict[str, Any]:

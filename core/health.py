@@ -14,6 +14,8 @@ def check_health(db: Database, index_status: dict[str, Any] | None) -> tuple[boo
     """Return ``(healthy, report)``; healthy means the database answers and is migrated to head.
 
     The index may still be building: that is reported, but the service can take requests.
+    ``index_status`` is the serving engine's (``MatchingEngine.status``) or the saved index's
+    (``matching.maintenance.saved_index_status``); ``None`` leaves the index out of the report.
     """
     report: dict[str, Any] = {"database": {"dialect": db.dialect}}
     try:
@@ -23,13 +25,15 @@ def check_health(db: Database, index_status: dict[str, Any] | None) -> tuple[boo
     except Exception as exc:  # noqa: BLE001 - any failure here means "not reachable"
         report["database"].update(reachable=False, error=type(exc).__name__)
         report["migrations"] = {"current": None, "head": head_revision(), "at_head": False}
-        report["index"] = index_status or {"state": "unknown"}
+        if index_status is not None:
+            report["index"] = index_status
         report["status"] = "unavailable"
         return False, report
     current, head = current_revision(db.read_engine), head_revision()
     report["migrations"] = {"current": current, "head": head, "at_head": current == head}
-    report["index"] = index_status or {"state": "disabled"}
+    if index_status is not None:
+        report["index"] = index_status
     healthy = current == head
-    index_ready = report["index"].get("state") == "ready"
+    index_ready = index_status is None or index_status.get("state") == "ready"
     report["status"] = "ok" if healthy and index_ready else "degraded" if healthy else "unavailable"
     return healthy, report

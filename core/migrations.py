@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic import command
@@ -10,9 +11,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-import models
 
-MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
+def _migrations_dir() -> Path:
+    # Found without importing ``models``: models/migrations/env.py imports models, and core must
+    # not depend on the ORM package just to locate a folder.
+    spec = find_spec("models")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - models ships with core
+        raise RuntimeError("the models package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def alembic_config() -> Config:

@@ -50,7 +50,8 @@ class WeChatSettings(BaseModel):
 
 
 class MatchingSettings(BaseModel):
-    """Knobs of the matcher that an operator may reasonably change."""
+    """Knobs of the matcher and their defaults (the one home: ``MatchPolicy`` and ``FusionWeights``
+    are built from these)."""
 
     top_experts: int = 20
     top_societies: int = 5
@@ -64,6 +65,8 @@ class MatchingSettings(BaseModel):
     """Distinct work documents retrieved per evidence type; only these vote for their experts."""
     works_per_expert: int = 10
     """At most this many of an expert's works count towards its score."""
+    profile_depth: int = 300
+    """Experts retrieved per query by whole-profile BM25 and by profile vector."""
     # Preferences (multiplicative: relevance × (1 + bonus)), never filters.
     region_bonus_same_area: float = 0.10
     """Expert in the demand's own county/city."""
@@ -72,8 +75,12 @@ class MatchingSettings(BaseModel):
     station_bonus_same_area: float = 0.15
     """Society with a service station in the demand's county/city."""
     station_bonus_same_city: float = 0.08
+    # A society's score: its own profile's relevance and its best member experts' scores.
     society_weight_profile: float = 0.4
     society_weight_members: float = 0.6
+    society_profile_dense: float = 0.5
+    """Share of the society profile's cosine in its relevance (the rest is its BM25)."""
+    society_profile_lexical: float = 0.5
 
 
 class AuthSettings(BaseModel):

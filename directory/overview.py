@@ -35,3 +35,9 @@ def overview(session: Session) -> Overview:
         demands=sum(by_status.values()),
         demands_by_status=by_status,
     )
+
+
+def is_empty(session: Session) -> bool:
+    """No society and no demand yet: a new database that the demo data may fill."""
+    has_society = session.scalar(select(Society.id).limit(1)) is not None
+    return not has_society and session.scalar(select(Demand.id).limit(1)) is None

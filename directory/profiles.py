@@ -13,7 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFound, ValidationFailed
-from models import Expert, ExpertWork, ProfileChange, Region, Society, SocietyMembership, WorkKind
+from models import (
+    Expert,
+    ExpertWork,
+    ProfileChange,
+    ProfileChangeKind,
+    Region,
+    Society,
+    SocietyMembership,
+    WorkKind,
+)
 
 
 class WorkIn(BaseModel):
@@ -66,7 +75,7 @@ class SocietyIn(BaseModel):
     is_active: bool = True
 
 
-def record_change(session: Session, kind: str, ref_id: int) -> None:
+def record_change(session: Session, kind: ProfileChangeKind, ref_id: int) -> None:
     session.add(ProfileChange(kind=kind, ref_id=ref_id))
 
 
@@ -189,7 +198,7 @@ def upsert_experts(
     for expert, created, before, contacts_before in touched:
         matching_changed = created or before != _expert_snapshot(expert)
         if matching_changed:
-            record_change(session, "expert", expert.id)
+            record_change(session, ProfileChangeKind.EXPERT, expert.id)
         results.append((expert, matching_changed or contacts_before != _contact_snapshot(expert)))
     session.flush()
     return results
@@ -201,7 +210,7 @@ def set_expert_active(session: Session, expert_id: int, active: bool) -> Expert:
         raise NotFound(f"专家 {expert_id} 不存在")
     if expert.is_active != active:
         expert.is_active = active
-        record_change(session, "expert", expert.id)
+        record_change(session, ProfileChangeKind.EXPERT, expert.id)
         session.flush()
     return expert
 
@@ -220,5 +229,5 @@ def upsert_society(session: Session, data: SocietyIn) -> tuple[Society, bool]:
             setattr(society, k, v)
     session.flush()
     if changed:
-        record_change(session, "society", society.id)
+        record_change(session, ProfileChangeKind.SOCIETY, society.id)
     return society, created or changed

@@ -29,8 +29,8 @@ class RegionRow:
 
 @lru_cache(maxsize=1)
 def region_rows() -> tuple[RegionRow, ...]:
-    """The shipped table (ingestion/data/fujian_regions.csv), parents before children."""
-    text = resources.files("ingestion").joinpath("data/fujian_regions.csv").read_text(encoding="utf-8")
+    """The shipped table (directory/data/fujian_regions.csv), parents before children."""
+    text = resources.files("directory").joinpath("data/fujian_regions.csv").read_text(encoding="utf-8")
     rows = [
         RegionRow(
             code=r["code"],
@@ -45,6 +45,32 @@ def region_rows() -> tuple[RegionRow, ...]:
     ]
     order = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
     return tuple(sorted(rows, key=lambda r: (order[r.level], r.code)))
+
+
+@lru_cache(maxsize=1)
+def _rows_by_code() -> dict[str, RegionRow]:
+    return {row.code: row for row in region_rows()}
+
+
+def city_of(code: str) -> str | None:
+    """The prefecture-level city ``code`` lies in (itself for a city); ``None`` for the province or an
+    unknown code. From the shipped table, so it needs no database."""
+    row = _rows_by_code().get(code)
+    if row is None or row.level is RegionLevel.PROVINCE:
+        return None
+    return row.code if row.level is RegionLevel.CITY else row.parent_code
+
+
+def is_city(code: str) -> bool:
+    row = _rows_by_code().get(code)
+    return row is not None and row.level is RegionLevel.CITY
+
+
+def codes_in_city(city_code: str) -> frozenset[str]:
+    """The city and every county under it (empty for a code that is no city)."""
+    if not is_city(city_code):
+        return frozenset()
+    return frozenset(r.code for r in region_rows() if city_code in (r.code, r.parent_code))
 
 
 def sync_regions(session: Session) -> int:
@@ -76,6 +102,14 @@ def sync_regions(session: Session) -> int:
             region.is_special_zone = row.is_special_zone
     session.flush()
     return inserted
+
+
+def list_regions(session: Session, *, demonstration_only: bool = False) -> list[Region]:
+    """Every region in code order (or only the demonstration areas)."""
+    stmt = select(Region).order_by(Region.code)
+    if demonstration_only:
+        stmt = stmt.where(Region.is_demonstration.is_(True))
+    return list(session.scalars(stmt))
 
 
 def get_region(session: Session, code: str) -> Region:

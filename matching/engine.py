@@ -32,6 +32,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.settings import Settings
 from matching import repository as repo
 from matching import store, vectors
 from matching.background import REFERENCE_TEXTS, background_vector
@@ -41,7 +42,8 @@ from matching.index import ExpertIndex, PreparedExpert, PreparedSociety, Prepare
 from matching.lexical import tokenize
 from matching.policy import MatchPolicy
 from matching.scoring import FusionWeights
-from models import ProfileChange
+from matching.state import IndexState
+from models import ProfileChange, ProfileChangeKind
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +73,16 @@ class MatchingEngine:
         vectors.use_search_threads()
         self.model_name = model_name
         self.index_dir = Path(index_dir) if index_dir is not None else None
-        self.weights = weights or FusionWeights()
-        self.policy = policy or MatchPolicy()
+        self.weights = weights or FusionWeights.from_settings()
+        self.policy = policy or MatchPolicy.from_settings()
         self._encoder = encoder
         self._index: ExpertIndex | None = None
         self._mutex = threading.RLock()
-        self._state = "missing"
+        self._state = IndexState.MISSING
         self._reason = ""
+        """Why the index is not ready (shown only while it is not)."""
+        self._rebuilt_because = ""
+        """Why the last start rebuilt instead of loading the saved index."""
         self._applied: set[int] = set()
         self._unsaved_changes = 0
         self._saved_at = time.monotonic()
@@ -86,12 +91,12 @@ class MatchingEngine:
         self._region_names: dict[str, str] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Any) -> MatchingEngine:
+    def from_settings(cls, settings: Settings) -> MatchingEngine:
         return cls(
             settings.embedding_model,
             settings.resolved_index_dir,
-            weights=FusionWeights.from_settings(settings),
-            policy=MatchPolicy.from_settings(settings),
+            weights=FusionWeights.from_settings(settings.matching),
+            policy=MatchPolicy.from_settings(settings.matching),
         )
 
     # -- accessors ------------------------------------------------------------------------------
@@ -112,7 +117,6 @@ class MatchingEngine:
             "state": self._state,
             "model": index.model_id if index else (self._encoder.model_id if self._encoder else self.model_name),
             "dimension": index.dim if index else None,
-            "count": index.counts()["experts"] if index else 0,
             "counts": index.counts() if index else {},
             "kinds": index.kinds() if index else {},
             "watermark": index.watermark if index else None,
@@ -120,8 +124,10 @@ class MatchingEngine:
             "lexical_current": index.lexical_is_current if index else None,
             "path": str(self.index_dir) if self.index_dir else None,
         }
-        if self._reason:
+        if self._reason and self._state is not IndexState.READY:
             out["reason"] = self._reason
+        if self._rebuilt_because:
+            out["rebuilt_because"] = self._rebuilt_because
         return out
 
     def _attach_background(self, index: ExpertIndex) -> None:
@@ -196,7 +202,7 @@ class MatchingEngine:
         """Build a new index from the database and swap it in (searches keep using the old one)."""
         with self._mutex:
             previous_state = self._state
-            self._state = "building"
+            self._state = IndexState.BUILDING
             started = time.perf_counter()
             try:
                 watermark = repo.max_change_id(session)
@@ -210,10 +216,10 @@ class MatchingEngine:
                 index.refresh_lexical()
                 self._applied = self._window_ids(session, watermark - CHANGE_WINDOW, watermark)
             except BaseException:
-                self._state = previous_state if self._index is not None else "missing"
+                self._state = previous_state if self._index is not None else IndexState.MISSING
                 raise
             self._index = index
-            self._state, self._reason = "ready", ""
+            self._state, self._reason = IndexState.READY, ""
             log.info(
                 "matching index rebuilt in %.1fs: %s, watermark %d",
                 time.perf_counter() - started,
@@ -244,7 +250,7 @@ class MatchingEngine:
                 return self._catch_up(session, index, new_vectors)
             except Exception as exc:  # keep serving the last good index; the next sync retries
                 log.exception("matching index sync failed")
-                self._state, self._reason = "stale", f"同步失败：{exc}"
+                self._state, self._reason = IndexState.STALE, f"同步失败：{exc}"
                 return 0
 
     def _catch_up(self, session: Session, index: ExpertIndex, new_vectors: NewVectors | None) -> int:
@@ -261,7 +267,7 @@ class MatchingEngine:
                 continue
             new_ids.add(change_id)
             high = max(high, change_id)
-            (expert_ids if kind == "expert" else society_ids).add(ref_id)
+            (expert_ids if kind is ProfileChangeKind.EXPERT else society_ids).add(ref_id)
         if not new_ids:
             return 0
         records = repo.expert_records(session, expert_ids)
@@ -280,7 +286,7 @@ class MatchingEngine:
             remove_societies=removed_societies,
             watermark=high,
         )
-        self._state, self._reason = "ready", ""
+        self._state, self._reason = IndexState.READY, ""
         self._applied |= new_ids
         self._applied = {i for i in self._applied if i > index.watermark - CHANGE_WINDOW}
         self._refresh_lexical(index)
@@ -335,14 +341,15 @@ class MatchingEngine:
                 problem = self._consistency_problem(session, index)
                 if problem is None:
                     self._index = index
-                    self._state, self._reason = "ready", ""
+                    self._state, self._reason = IndexState.READY, ""
                     self._save()
                     return self.status()
                 reason = problem
             if reason:
                 log.warning("matching index rebuilt: %s", reason)
-            self.rebuild(session, new_vectors)
             self._reason = reason
+            self.rebuild(session, new_vectors)
+            self._rebuilt_because = reason
             return self.status()
 
     # -- persistence ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from core.db import Database
 from core.migrations import upgrade
 from directory import credit_code
 from directory.profiles import ExpertIn, SocietyIn, WorkIn, society_ids_by_code, upsert_experts, upsert_society
-from directory.regions import sync_regions
+from directory.regions import PROVINCE_CODE, sync_regions
 from ingestion.segment import search_tokens
 from matching.embedding import Encoder, embed_texts
 from matching.engine import MatchingEngine
@@ -42,7 +42,6 @@ from models import Demand, DemandCategory, DemandSource, DemandStatus, Enterpris
 
 MRR_DEPTH = 1000
 LOAD_BATCH = 200
-PROVINCE_CODE = "350000"
 
 
 def recall_at(ranked: Sequence[str], gold: set[str], k: int) -> float:

@@ -11,13 +11,16 @@ and the ``zhuli index`` commands use them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from core.db import Database
+from matching import repository, store
 from matching.embedding import NewVectors
 from matching.engine import MatchingEngine
+from matching.state import IndexState
 
 T = TypeVar("T")
 
@@ -46,3 +49,24 @@ def rebuild_index(db: Database, engine: MatchingEngine) -> dict[str, Any]:
 def sync_index(db: Database, engine: MatchingEngine) -> int:
     """Apply profile changes committed since the last sync; returns how many entities changed."""
     return _reading(db, engine.sync)
+
+
+def saved_index_status(db: Database, index_dir: Path) -> dict[str, Any]:
+    """The saved index's state next to the database, for commands that run no engine (``zhuli status``,
+    ``zhuli index status``); the same vocabulary as :meth:`MatchingEngine.status`."""
+    manifest = store.read_manifest(index_dir)
+    with db.read_session() as session:
+        db_watermark = repository.max_change_id(session)
+    if manifest is None:
+        state = IndexState.MISSING
+    elif manifest.get("watermark") != db_watermark:
+        state = IndexState.STALE
+    else:
+        state = IndexState.READY
+    return {
+        "state": state,
+        "path": str(index_dir),
+        "manifest": manifest,
+        "watermark": manifest.get("watermark") if manifest else None,
+        "database_watermark": db_watermark,
+    }

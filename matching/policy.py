@@ -1,26 +1,29 @@
-"""Preferences and sizes applied after retrieval (values from ``core.settings.MatchingSettings``)."""
+"""Preferences and sizes applied after retrieval (values and defaults: ``core.settings.MatchingSettings``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+
+from core.settings import MatchingSettings
 
 
 @dataclass(frozen=True)
 class MatchPolicy:
-    top_experts: int = 20
-    top_societies: int = 5
-    team_size: int = 3
-    region_bonus_same_area: float = 0.10
-    region_bonus_same_city: float = 0.05
-    station_bonus_same_area: float = 0.15
-    station_bonus_same_city: float = 0.08
-    society_weight_profile: float = 0.4
-    society_weight_members: float = 0.6
+    top_experts: int
+    top_societies: int
+    team_size: int
+    region_bonus_same_area: float
+    region_bonus_same_city: float
+    station_bonus_same_area: float
+    station_bonus_same_city: float
+    society_weight_profile: float
+    society_weight_members: float
+    society_profile_dense: float
+    society_profile_lexical: float
 
     @classmethod
-    def from_settings(cls, settings: Any) -> MatchPolicy:
-        m = settings.matching
+    def from_settings(cls, m: MatchingSettings | None = None) -> MatchPolicy:
+        m = m or MatchingSettings()
         return cls(**{f.name: getattr(m, f.name) for f in fields(cls)})
 
     def with_sizes(self, top_experts: int | None, top_societies: int | None) -> MatchPolicy:

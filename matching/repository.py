@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -84,13 +84,6 @@ class DemandRecord:
     enterprise_name: str
 
 
-@dataclass(slots=True)
-class ChangeSet:
-    watermark: int
-    expert_ids: set[int] = field(default_factory=set)
-    society_ids: set[int] = field(default_factory=set)
-
-
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
@@ -98,19 +91,6 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 def max_change_id(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(ProfileChange.id), 0))) or 0)
-
-
-def changes_after(session: Session, watermark: int) -> ChangeSet:
-    rows = session.execute(
-        select(ProfileChange.id, ProfileChange.kind, ProfileChange.ref_id)
-        .where(ProfileChange.id > watermark)
-        .order_by(ProfileChange.id)
-    )
-    changes = ChangeSet(watermark=watermark)
-    for change_id, kind, ref_id in rows:
-        changes.watermark = max(changes.watermark, change_id)
-        (changes.expert_ids if kind == "expert" else changes.society_ids).add(ref_id)
-    return changes
 
 
 def _expert_record(expert: Expert) -> ExpertRecord:
@@ -240,13 +220,14 @@ def region_names(session: Session) -> dict[str, str]:
     return {row[0]: row[1] for row in session.execute(select(Region.code, Region.name))}
 
 
-def stations_near(session: Session, region_code: str) -> dict[int, list[str]]:
-    """``society id -> station region codes`` in the same prefecture-level city as ``region_code``."""
+def stations_in(session: Session, region_codes: Iterable[str]) -> dict[int, list[str]]:
+    """``society id -> station region codes`` for the stations in ``region_codes``."""
     out: dict[int, list[str]] = defaultdict(list)
+    codes = sorted(set(region_codes))
+    if not codes:
+        return {}
     for society_id, code in session.execute(
-        select(ServiceStation.society_id, ServiceStation.region_code).where(
-            ServiceStation.region_code.like(f"{region_code[:4]}%")
-        )
+        select(ServiceStation.society_id, ServiceStation.region_code).where(ServiceStation.region_code.in_(codes))
     ):
         out[society_id].append(code)
     return dict(out)

@@ -23,30 +23,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from core.settings import MatchingSettings
 from matching.index import ExpertIndex
 from matching.lexical import top_indices
 
 
 @dataclass(frozen=True)
 class FusionWeights:
-    lexical_profile: float = 1.5
-    lexical_works: float = 1.0
-    dense_works: float = 0.25
-    dense_profile: float = 0.25
-    work_depth: int = 100
-    works_per_expert: int = 10
-    profile_depth: int = 300
-    dense_floor: str = "background"
-    """Zero point of a cosine: ``background`` = the query's cosine to the mean of generic reference
-    texts (:mod:`matching.background`), ``list`` = the lowest cosine in the retrieved list (min–max)."""
+    """How the evidence is fused; the values (and their defaults) come from ``MatchingSettings``."""
+
+    lexical_profile: float
+    lexical_works: float
+    dense_works: float
+    dense_profile: float
+    work_depth: int
+    works_per_expert: int
+    profile_depth: int
 
     @classmethod
-    def from_settings(cls, settings: Any) -> FusionWeights:
-        m = settings.matching
+    def from_settings(cls, m: MatchingSettings | None = None) -> FusionWeights:
+        m = m or MatchingSettings()
         return cls(
             lexical_profile=m.weight_lexical_profile,
             lexical_works=m.weight_lexical_works,
@@ -54,6 +53,7 @@ class FusionWeights:
             dense_profile=m.weight_dense_profile,
             work_depth=m.work_depth,
             works_per_expert=m.works_per_expert,
+            profile_depth=m.profile_depth,
         )
 
     def total(self) -> float:
@@ -188,9 +188,9 @@ def gather_evidence(
         values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
         lex_votes = _vote(ranked, values, index, weights.works_per_expert, experts, "lexical")
 
-        floor: float | None = None
-        if weights.dense_floor == "background" and index.background is not None:
-            floor = float(query[0] @ index.background)
+        # Zero point of a cosine: the query's cosine to the mean of generic reference texts
+        # (:mod:`matching.background`); min-max within the list for an index without one.
+        floor = float(query[0] @ index.background) if index.background is not None else None
         dense_ranked = _dense_works(index, query, weights.work_depth)
         cosines = np.asarray([s for _, s in dense_ranked], dtype=np.float32)
         values = _minmax(cosines) if floor is None else _above(cosines, floor)

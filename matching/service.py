@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ServiceUnavailable
+from directory.regions import PROVINCE_CODE, city_of, codes_in_city, is_city
 from ingestion.segment import search_tokens
 from matching import repository as repo
 from matching.documents import demand_text
@@ -37,7 +38,6 @@ from matching.schemas import (
 )
 from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, supporting_works
 
-PROVINCE_CODE = "350000"
 MAX_EXCLUDED_SHOWN = 10
 MIN_RANKED = 60
 """Experts ranked per match at least (society teams draw on them), even when fewer are shown."""
@@ -99,20 +99,24 @@ def _same_org(a: str, b: str) -> bool:
     return not long_[len(short) :].endswith(_ENTITY_ENDINGS)
 
 
-def _area_of(code: str) -> tuple[str, bool]:
-    """``(prefix, is_city)``: a city-level demand covers the whole city."""
-    if code.endswith("00"):
-        return code[:4], True
-    return code, False
+def in_area(demand_region: str, code: str) -> bool:
+    """``code`` lies in the demand's own area: the same county, or anywhere in a city-level demand's city."""
+    return code == demand_region or (is_city(demand_region) and city_of(code) == demand_region)
+
+
+def in_city(demand_region: str, code: str) -> bool:
+    """``code`` lies in the demand's prefecture-level city."""
+    city = city_of(demand_region)
+    return city is not None and city_of(code) == city
 
 
 def region_bonus(demand_region: str, expert_region: str | None, policy: MatchPolicy) -> float:
+    """A preference for experts near the demand (none for a province-wide demand or unknown codes)."""
     if not expert_region or not demand_region or demand_region == PROVINCE_CODE:
         return 0.0
-    area, is_city = _area_of(demand_region)
-    if (is_city and expert_region.startswith(area)) or expert_region == demand_region:
+    if in_area(demand_region, expert_region) and city_of(demand_region) is not None:
         return policy.region_bonus_same_area
-    if expert_region[:4] == demand_region[:4]:
+    if in_city(demand_region, expert_region):
         return policy.region_bonus_same_city
     return 0.0
 
@@ -199,7 +203,6 @@ def _rank_societies(
     demand = inputs.demand
     best = ranked[0].score if ranked else 0.0
     stations = inputs.stations
-    area, is_city = _area_of(demand.region_code)
     with index.lock.read():
         names = {sid: index.society_names[sid] for sid in candidates if sid in index.society_names}
     region_name = inputs.region_names
@@ -207,13 +210,15 @@ def _rank_societies(
     for society_id in candidates:
         if society_id not in names:
             continue
-        profile = 0.5 * dense.get(society_id, 0.0) + 0.5 * evidence.societies_lexical.get(society_id, 0.0)
+        profile = policy.society_profile_dense * dense.get(society_id, 0.0) + (
+            policy.society_profile_lexical * evidence.societies_lexical.get(society_id, 0.0)
+        )
         team = members.get(society_id, [])[: policy.team_size]
         member_score = sum(r.score for r in team) / (policy.team_size * best) if best > 0 else 0.0
         base = policy.society_weight_profile * profile + policy.society_weight_members * member_score
         codes = stations.get(society_id, [])
-        in_area = any((is_city and c.startswith(area)) or c == demand.region_code for c in codes)
-        bonus = policy.station_bonus_same_area if in_area else policy.station_bonus_same_city if codes else 0.0
+        near = any(in_area(demand.region_code, c) for c in codes)
+        bonus = policy.station_bonus_same_area if near else policy.station_bonus_same_city if codes else 0.0
         score = base * (1 + bonus)
         reason = [f"学会业务与需求相关度 {profile:.2f}"]
         if team:
@@ -239,7 +244,7 @@ def _rank_societies(
                         "members": round(policy.society_weight_members * member_score, 6),
                         "station": round(base * bonus, 6),
                     },
-                    has_station_in_region=in_area,
+                    has_station_in_region=near,
                     team=[
                         TeamMember(
                             expert_id=r.expert_id,
@@ -269,7 +274,8 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
         # (matching.maintenance), never to a request.
         raise ServiceUnavailable(INDEX_NOT_READY)
-    stations = repo.stations_near(session, demand.region_code) if demand.region_code != PROVINCE_CODE else {}
+    city = city_of(demand.region_code)
+    stations = repo.stations_in(session, codes_in_city(city)) if city is not None else {}
     return MatchInputs(demand, repo.open_loads(session), stations, engine.region_names(session))
 
 

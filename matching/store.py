@@ -35,6 +35,7 @@ from matching import vectors
 from matching.index import ExpertIndex
 from matching.lexical import Vocabulary
 from matching.repository import ExpertCard
+from matching.state import IndexState
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -46,7 +47,7 @@ _KEEP_GENERATIONS = 3
 class IndexUnavailable(Exception):
     """The persisted index cannot be used (missing, corrupt, other model); ``reason`` says why."""
 
-    def __init__(self, reason: str, *, state: str = "corrupt") -> None:
+    def __init__(self, reason: str, *, state: IndexState = IndexState.CORRUPT) -> None:
         super().__init__(reason)
         self.reason = reason
         self.state = state
@@ -173,13 +174,13 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
     directory = Path(directory)
     manifest = read_manifest(directory)
     if manifest is None:
-        raise IndexUnavailable("索引文件不存在", state="missing")
+        raise IndexUnavailable("索引文件不存在", state=IndexState.MISSING)
     if manifest.get("format") != FORMAT:
         raise IndexUnavailable("索引清单无法识别")
     if manifest.get("model") != model_id or manifest.get("dimension") != dim:
         raise IndexUnavailable(
             f"索引由模型 {manifest.get('model')}（{manifest.get('dimension')} 维）生成，当前为 {model_id}（{dim} 维）",
-            state="stale",
+            state=IndexState.STALE,
         )
     gen_dir = directory / str(manifest.get("generation"))
     files: dict[str, str] = manifest.get("files") or {}

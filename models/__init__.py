@@ -14,6 +14,7 @@ from models.enums import (
     NotificationStatus,
     OfferStatus,
     PilotStatus,
+    ProfileChangeKind,
     RegionLevel,
     Role,
     WorkKind,
@@ -70,6 +71,7 @@ __all__ = [
     "SocietyMembership",
     "User",
     "WeChatToken",
+    "ProfileChangeKind",
     "WorkKind",
     "utcnow",
 ]

@@ -138,9 +138,11 @@ class InboundStatus(enum.StrEnum):
     IGNORED = "ignored"
 
 
-class OrgKind(enum.StrEnum):
+class ProfileChangeKind(enum.StrEnum):
+    """What a :class:`~models.ProfileChange` row names: an expert or a society."""
+
+    EXPERT = "expert"
     SOCIETY = "society"
-    LOCAL_ASSOCIATION = "local_association"
 
 
 class EvaluationGrade(enum.StrEnum):

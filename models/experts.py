@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, str_enum, utcnow
-from models.enums import WorkKind
+from models.enums import ProfileChangeKind, WorkKind
 
 if TYPE_CHECKING:
     from models.organizations import Society
@@ -98,6 +98,15 @@ class ProfileChange(Base):
     __table_args__ = (CheckConstraint("kind IN ('expert', 'society')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ProfileChangeKind] = mapped_column(
+        # The CHECK above predates the enum; a plain VARCHAR(16) keeps the schema as migrated.
+        Enum(
+            ProfileChangeKind,
+            native_enum=False,
+            create_constraint=False,
+            length=16,
+            values_callable=lambda cls: [m.value for m in cls],
+        )
+    )
     ref_id: Mapped[int]
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,7 +35,7 @@ def test_wheel_contains_migrations_and_data_files(tmp_path: Path) -> None:
     for required in (
         "models/migrations/env.py",
         "models/migrations/script.py.mako",
-        "ingestion/data/fujian_regions.csv",
+        "directory/data/fujian_regions.csv",
         "ingestion/dicts/userdict.txt",
         "ingestion/dicts/stopwords.txt",
         "ingestion/demo/loader.py",

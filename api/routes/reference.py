@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
 from api.access import MANAGERS, PUBLIC, allow
 from api.deps import ReadSessionDep, SessionDep
+from directory import regions
 from directory.schemas import EnterpriseCreate, EnterpriseOut
 from directory.service import register_enterprise
-from models import Region, RegionLevel
+from models import RegionLevel
 
 router = APIRouter(prefix="/api", tags=["基础数据"])
 
@@ -28,10 +28,7 @@ class RegionOut(BaseModel):
 
 @router.get("/regions", summary="福建省行政区划", **PUBLIC)
 def list_regions(session: ReadSessionDep, demonstration_only: bool = False) -> list[RegionOut]:
-    stmt = select(Region).order_by(Region.code)
-    if demonstration_only:
-        stmt = stmt.where(Region.is_demonstration.is_(True))
-    return [RegionOut.model_validate(r) for r in session.scalars(stmt)]
+    return [RegionOut.model_validate(r) for r in regions.list_regions(session, demonstration_only=demonstration_only)]
 
 
 @router.post(

@@ -41,7 +41,8 @@ def test_matches_rank_the_separator_expert_first_with_reasons(center_client: Tes
 
     health = center_client.get("/healthz").json()
     assert health["index"]["state"] == "ready"
-    assert health["index"]["counts"]["experts"] == engine.status()["counts"]["experts"]
+    assert health["index"]["counts"] == {"experts": 2, "works": 3, "societies": 0}
+    assert "reason" not in health["index"]
 
 
 def test_an_unknown_demand_is_a_404_in_chinese(center_client: TestClient, session: Session) -> None:

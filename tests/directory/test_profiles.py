@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationFailed
 from directory.profiles import ExpertIn, SocietyIn, WorkIn, set_expert_active, upsert_expert, upsert_society
-from models import ProfileChange
+from models import ProfileChange, ProfileChangeKind
 
 
 def _changes(session: Session) -> int:
@@ -72,3 +72,12 @@ def test_contact_only_edit_is_written_but_does_not_reindex(session: Session) -> 
     assert changed
     assert expert.email == "lin@fzu.edu.cn"
     assert _changes(session) == start
+
+
+def test_profile_changes_name_their_kind_as_an_enum(session: Session) -> None:
+    upsert_society(session, SocietyIn(code="BAT", name="电池学会"))
+    upsert_expert(session, _expert())
+    session.expire_all()
+    kinds = list(session.scalars(select(ProfileChange.kind).order_by(ProfileChange.id)))
+    assert kinds == [ProfileChangeKind.SOCIETY, ProfileChangeKind.EXPERT]
+    assert all(isinstance(k, ProfileChangeKind) for k in kinds)

@@ -147,7 +147,8 @@ def test_deleted_or_corrupted_files_are_rebuilt(
     engine = make_engine()
     status = engine.ensure_ready(session)
     assert status["state"] == "ready"
-    assert status.get("reason")  # says why it rebuilt
+    assert status.get("rebuilt_because")  # says why it rebuilt …
+    assert "reason" not in status  # … but nothing is wrong any more
     _assert_matches_database(engine, session)
     assert _search(engine, "隔膜涂布厚度不均匀")[0] == battery.id
     assert store.read_manifest(index_dir)["generation"] != manifest["generation"]  # type: ignore[index]
@@ -212,10 +213,10 @@ def test_searches_run_safely_while_profiles_change(fresh_database: Database, mak
     def searcher() -> None:
         try:
             while not stop.is_set():
-                evidence = gather_evidence(index, vector, query_ids, FusionWeights())
+                evidence = gather_evidence(index, vector, query_ids, FusionWeights.from_settings())
                 assert evidence.experts
                 assert set(evidence.experts) <= known
-                assert all(np.isfinite(ev.relevance(FusionWeights())) for ev in evidence.experts.values())
+                assert all(np.isfinite(ev.relevance(FusionWeights.from_settings())) for ev in evidence.experts.values())
                 searches[0] += 1
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

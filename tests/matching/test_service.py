@@ -116,13 +116,22 @@ def test_conflict_of_interest_rule() -> None:
 def test_region_bonus_levels() -> None:
     from matching.policy import MatchPolicy
 
-    p = MatchPolicy()
+    p = MatchPolicy.from_settings()
     assert region_bonus("350582", "350582", p) == p.region_bonus_same_area  # same county (晋江)
     assert region_bonus("350582", "350583", p) == p.region_bonus_same_city  # 南安, same city 泉州
     assert region_bonus("350500", "350583", p) == p.region_bonus_same_area  # city-level demand
     assert region_bonus("350582", "350102", p) == 0.0
     assert region_bonus("350000", "350582", p) == 0.0  # province-wide demand: no preference
     assert region_bonus("350582", None, p) == 0.0
+    assert region_bonus("350128", "350102", p) == p.region_bonus_same_city  # 平潭 and 鼓楼 under 福州 in the table
+
+
+def test_codes_outside_the_region_table_earn_no_preference() -> None:
+    from matching.policy import MatchPolicy
+
+    p = MatchPolicy.from_settings()
+    assert region_bonus("350599", "350582", p) == 0.0  # no such county: not "the same city" by its prefix
+    assert region_bonus("359900", "359901", p) == 0.0
 
 
 def test_equally_relevant_local_expert_is_preferred(session: Session, engine: MatchingEngine) -> None:

@@ -3,7 +3,9 @@
 At start it loads or rebuilds the index (that can take a while on a new database, so the service
 answers meanwhile and ``/healthz`` reports the index as building); afterwards it applies profile
 changes every few seconds, so changes made by other processes (imports, other API workers) reach
-this one even when nobody searches. A match also syncs before it searches.
+this one. Matches never sync (they are pure reads): the keeper is the one place that applies
+changes in a serving process. At shutdown it saves the index, so the next start loads it instead of
+catching up on everything since the last periodic save.
 
 It never holds a write transaction during a build (see :mod:`matching.maintenance`).
 """
@@ -35,11 +37,13 @@ class IndexKeeper:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self.engine.save()
 
     def _run(self) -> None:
         try:
             status = prepare_index(self.db, self.engine)
-            log.info("matching index %s", status.get("state"), extra={"count": status.get("count")})
+            log.info("matching index %s", status.get("state"), extra={"counts": status.get("counts")})
         except Exception:
             log.exception("matching index could not be prepared; matches will retry")
         finally:
