@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api import console
 from api.access import principal_of
+from api.body_guard import BodyGuardMiddleware
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.metrics import Metrics, MetricsMiddleware
@@ -96,6 +97,11 @@ def create_app(
     metrics = Metrics(db)
     # Added last = outermost: metrics see every response, the idempotency layer sees the rendered one.
     app.add_middleware(IdempotencyMiddleware, principal_of=principal_of)
+    app.add_middleware(
+        BodyGuardMiddleware,
+        max_body_bytes=settings.api.max_body_bytes,
+        max_upload_bytes=settings.api.max_upload_bytes,
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.middleware("http")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,8 +21,10 @@ from core.db import Database
 from core.errors import DomainError
 from core.migrations import is_at_head
 from core.settings import get_settings
-from ingestion.import_report import ACTION_LABELS, ImportReport
-from ingestion.importer import PHASE_LABELS, ProgressCallback, import_experts, import_societies
+
+if TYPE_CHECKING:  # the importer (jieba, openpyxl, the directory) loads only when a command runs
+    from ingestion.import_report import ImportReport
+    from ingestion.importer import ProgressCallback
 
 import_app = typer.Typer(
     help="批量导入专家和学会 (bulk import of experts and societies from .xlsx or .csv).",
@@ -39,7 +41,7 @@ DryRunOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出报告 (print the report as JSON).")]
 MAX_CHANGED_ROWS_SHOWN = 50
 
-Importer = Callable[..., ImportReport]
+Importer = Callable[..., "ImportReport"]
 
 
 def register(app: typer.Typer) -> None:
@@ -54,6 +56,8 @@ def import_experts_command(file: FileArgument, dry_run: DryRunOption = False, as
     列 (columns): 专家编号*, 姓名*, 职称, 工作单位, 部门, 研究领域, 简介, 所在地区（名称或6位代码）,
     服务能力, 邮箱, 电话, 所属学会（编号或名称，用、分隔）, 代表性成果（每行一项：标题|关键词,关键词|年份|类型）, 状态.
     """
+    from ingestion.importer import import_experts
+
     _run(import_experts, file, dry_run=dry_run, as_json=as_json)
 
 
@@ -63,11 +67,15 @@ def import_societies_command(file: FileArgument, dry_run: DryRunOption = False, 
 
     列 (columns): 学会编号*, 学会名称*, 学科, 简介, 服务产业（用、分隔）, 联系人, 联系电话, 是否试点, 状态.
     """
+    from ingestion.importer import import_societies
+
     _run(import_societies, file, dry_run=dry_run, as_json=as_json)
 
 
 @contextmanager
 def _progress_bar(console: Console, enabled: bool) -> Iterator[ProgressCallback]:
+    from ingestion.importer import PHASE_LABELS
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=not enabled) as progress:
         tasks: dict[str, TaskID] = {}
@@ -111,6 +119,8 @@ def _run(importer: Importer, file: Path, *, dry_run: bool, as_json: bool) -> Non
 
 
 def _render(report: ImportReport, console: Console) -> None:
+    from ingestion.import_report import ACTION_LABELS
+
     console.print(report.summary(), style="green" if report.ok else "bold red")
     if report.has_row_errors:
         table = Table("行", "列", "单元格", "问题", title="错误清单", title_justify="left")

@@ -9,15 +9,17 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from core.db import Database
 from core.errors import DomainError
 from core.settings import Settings, get_settings
-from matching.engine import MatchingEngine
-from matching.schemas import MatchResult
+
+if TYPE_CHECKING:  # torch and sentence-transformers load only when a command needs the encoder
+    from matching.engine import MatchingEngine
+    from matching.schemas import MatchResult
 
 index_app = typer.Typer(help="匹配索引 (the FAISS/BM25 matching index).", no_args_is_help=True)
 
@@ -32,6 +34,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _open() -> tuple[Settings, Database, MatchingEngine]:
+    from matching.engine import MatchingEngine
+
     settings = get_settings()
     return settings, Database.from_url(settings.resolved_database_url), MatchingEngine.from_settings(settings)
 
@@ -69,8 +73,13 @@ def match_command(
 ) -> None:
     """为需求推荐专家和学会，并给出理由。Rank experts and societies for a demand, with reasons."""
     from matching.maintenance import prepare_index
+    from matching.policy import check_requested_sizes
     from matching.service import match_demand
 
+    try:
+        check_requested_sizes(top, societies)  # the API's bounds, before the index is loaded
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
     _, db, engine = _open()
     try:
         prepare_index(db, engine)
@@ -193,5 +202,10 @@ def index_sync_command(as_json: JsonOption = False) -> None:
     if as_json:
         typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
     else:
-        reason = f"（{status['reason']}）" if status.get("reason") else ""
-        typer.echo(f"索引状态：{status['state']}{reason}，条目 {status['counts']}，水位 {status['watermark']}")
+        from matching.state import STATE_LABELS
+
+        why = status.get("reason") or status.get("rebuilt_because")
+        reason = f"（{why}）" if why else ""
+        typer.echo(
+            f"索引状态：{STATE_LABELS[status['state']]}{reason}，条目 {status['counts']}，水位 {status['watermark']}"
+        )

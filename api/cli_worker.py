@@ -45,8 +45,8 @@ def worker(
     keeper = None
     engine = None
     if jobs:
-        from api.index_keeper import IndexKeeper
         from matching.engine import MatchingEngine
+        from matching.keeper import IndexKeeper
 
         engine = MatchingEngine.from_settings(settings)
         keeper = IndexKeeper(db, engine)

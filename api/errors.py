@@ -17,10 +17,14 @@ from core.errors import DomainError
 log = logging.getLogger("zhuli.api")
 
 _HTTP_MESSAGES = {
+    400: ("bad_request", "请求体无法解析，请检查格式"),
     404: ("not_found", "找不到所请求的页面或接口"),
     405: ("method_not_allowed", "不支持该请求方法"),
     413: ("payload_too_large", "提交的内容过大"),
+    422: ("validation_failed", "请求参数有误，请检查后重试"),
 }
+_OWN_WORDS = frozenset({413, 422})
+"""Statuses whose HTTPException detail we wrote ourselves in Chinese (:mod:`api.body_guard`)."""
 
 
 _PYDANTIC_MESSAGES = {
@@ -63,6 +67,11 @@ def _body(error: str, detail: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "detail": detail, **extra}
 
 
+def refusal(request: Request, status: int, detail: str) -> Response:
+    """The error response for ``status`` with our own Chinese ``detail`` (JSON, or a console page)."""
+    return _plain(request, status, _HTTP_MESSAGES.get(status, ("http_error", ""))[0], detail)
+
+
 def _plain(request: Request, status: int, error: str, detail: str) -> Response:
     if is_console(request):
         return error_response(request, status, detail)
@@ -88,6 +97,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        if exc.status_code in _OWN_WORDS and isinstance(exc.detail, str):
+            message = exc.detail
         if is_console(request):
             return error_response(request, exc.status_code, message)
         return JSONResponse(_body(code, message), exc.status_code, headers=exc.headers)

@@ -141,6 +141,10 @@ class ApiSettings(BaseModel):
 
     idempotency_key_ttl_hours: float = Field(default=24.0, gt=0)
     """How long a stored ``Idempotency-Key`` answers repeats; after that the key is free again."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest request body (JSON, forms) taken; bigger ones are answered 413 before they are read."""
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    """Largest file upload (``multipart/form-data``: imports)."""
 
 
 class BotSettings(BaseModel):

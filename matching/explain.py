@@ -63,13 +63,18 @@ def matched_keywords(index: ExpertIndex, expert_id: int, words: Sequence[tuple[s
     return kept
 
 
+def book_title(title: str) -> str:
+    """``《title》``, unless the title already carries its own marks (``团体标准《…》``): never ``《…《…》》``."""
+    return title if "《" in title or "》" in title else f"《{title}》"
+
+
 def expert_reason(keywords: Sequence[str], works: Sequence[SupportingWork], region: str | None) -> str:
     parts: list[str] = []
     if keywords:
         parts.append("关键词吻合：" + "、".join(keywords[:SHOWN_KEYWORDS]))
     strong = [w for w in works if w.score >= STRONG_WORK][:2] or list(works[:1])
     if strong:
-        parts.append("代表成果：" + "".join(f"《{w.title}》" for w in strong))
+        parts.append("代表成果：" + "、".join(book_title(w.title) for w in strong))
     if region:
         parts.append(f"同在{region}，便于对接")
     return "；".join(parts) if parts else "研究方向与需求语义相近"

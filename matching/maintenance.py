@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from core.db import Database
 from matching import repository, store
 from matching.embedding import NewVectors
-from matching.engine import MatchingEngine
 from matching.state import IndexState
+
+if TYPE_CHECKING:
+    from matching.engine import MatchingEngine
 
 T = TypeVar("T")
 

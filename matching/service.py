@@ -290,10 +290,8 @@ def match_demand(
     explain: bool = True,
 ) -> MatchResult:
     """Ranked experts and societies for a demand, inside the caller's session (reads only)."""
-    inputs = read_match_inputs(session, engine, demand_id)
-    return rank_match(
-        engine, inputs, top_experts=top_experts, top_societies=top_societies, policy=policy, explain=explain
-    )
+    policy = (policy or engine.policy).with_sizes(top_experts, top_societies)
+    return rank_match(engine, read_match_inputs(session, engine, demand_id), policy=policy, explain=explain)
 
 
 def rank_match(

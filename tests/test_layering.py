@@ -25,3 +25,18 @@ def test_core_migrations_does_not_import_models() -> None:
     code = "import sys, core.migrations as m; assert m.MIGRATIONS_DIR.is_dir(); print('models' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_cli_starts_without_the_encoder_stack() -> None:
+    """``zhuli --help`` and the commands that do not match must not pay for torch (15 s on a cold start)."""
+    code = (
+        "import sys, api.cli, matching.maintenance, matching.embedding; "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'ingestion.importer') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    helped = subprocess.run([sys.executable, "-m", "api", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert helped.returncode == 0
+    assert "助力 Zhuli" in helped.stdout
+    assert "match" in helped.stdout

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.access import ActorDep, allow
 from api.deps import DatabaseDep, MatchingDep
 from api.params import IdPath
+from matching.policy import MAX_TOP_EXPERTS, MAX_TOP_SOCIETIES
 from matching.schemas import MatchResult
 from models import Role
 from workflow.suggestions import read_match_suggestions
@@ -26,8 +27,8 @@ def demand_matches(
     actor: ActorDep,
     db: DatabaseDep,
     engine: MatchingDep,
-    top_experts: Annotated[int | None, Query(ge=1, le=100, description="推荐专家数")] = None,
-    top_societies: Annotated[int | None, Query(ge=0, le=20, description="推荐学会数")] = None,
+    top_experts: Annotated[int | None, Query(ge=1, le=MAX_TOP_EXPERTS, description="推荐专家数")] = None,
+    top_societies: Annotated[int | None, Query(ge=0, le=MAX_TOP_SOCIETIES, description="推荐学会数")] = None,
 ) -> MatchResult:
     # A pure read in a short session of its own, closed before the ranking (no write lock, no
     # pooled connection held while the encoder and FAISS work).

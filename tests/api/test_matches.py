@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.engine import MatchingEngine
+from models import Expert, Society
 from tests.factories import make_demand
 from tests.matching.conftest import BATTERY, BATTERY_2, TEA, add_expert
 
@@ -41,7 +43,11 @@ def test_matches_rank_the_separator_expert_first_with_reasons(center_client: Tes
 
     health = center_client.get("/healthz").json()
     assert health["index"]["state"] == "ready"
-    assert health["index"]["counts"] == {"experts": 2, "works": 3, "societies": 0}
+    assert health["index"]["counts"] == {
+        "experts": session.scalar(select(func.count()).select_from(Expert)),
+        "works": 3,
+        "societies": session.scalar(select(func.count()).select_from(Society)),
+    }
     assert "reason" not in health["index"]
 
 

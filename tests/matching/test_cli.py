@@ -108,7 +108,31 @@ def test_eval_prints_json_with_baselines(cli: typer.Typer, data_dir: tuple[Path,
 
 def test_every_command_has_help(cli: typer.Typer) -> None:
     runner = CliRunner()
-    for args in (["match", "--help"], ["eval", "--help"], ["index", "--help"], ["index", "rebuild", "--help"]):
+    for args, says in (
+        (["match", "--help"], "为需求推荐专家和学会"),
+        (["eval", "--help"], "评测"),
+        (["index", "--help"], "匹配索引"),
+        (["index", "rebuild", "--help"], "从数据库重建索引"),
+    ):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0
-        assert "Usage" in result.output
+        assert says in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--top", "-3"], "推荐专家数"),
+        (["--top", "0"], "推荐专家数"),
+        (["--top", "101"], "推荐专家数"),
+        (["--societies", "21"], "推荐学会数"),
+    ],
+)
+def test_match_sizes_are_bounded_like_the_api(
+    cli: typer.Typer, data_dir: tuple[Path, int], args: list[str], words: str
+) -> None:
+    _, demand_id = data_dir
+    result = CliRunner().invoke(cli, ["match", str(demand_id), *args])
+    assert result.exit_code == 1
+    assert words in result.output
+    assert "之间" in result.output

@@ -187,7 +187,7 @@ def test_an_index_that_disagrees_with_the_database_is_rebuilt(
     session.flush()
     engine = make_engine()
     status = engine.ensure_ready(session)
-    assert "不一致" in status["reason"]
+    assert "不一致" in status["rebuilt_because"]
     _assert_matches_database(engine, session)
 
 
