@@ -14,6 +14,7 @@ from api.app import create_app
 from bot.simulator import SimulatedPlatform, WeChatSimulator, message_xml
 from core.db import Database
 from core.settings import BotSettings
+from directory import credit_code
 from models import InboundStatus
 from tests.bot.conftest import AES_KEY, APP_ID, TOKEN, bot_settings, inbound_count, inbound_rows
 
@@ -187,3 +188,25 @@ def test_safe_mode_with_a_foreign_app_id_is_refused_with_400(safe_client: TestCl
     wechat = WeChatSimulator("", platform, http=safe_client)
     assert wechat.post(platform.text(OPENID, "你好")).status_code == 400
     assert inbound_count(bound_db, openid=OPENID) == 0
+
+
+def test_a_reply_echoing_user_text_with_cdata_terminator_is_valid_xml_with_the_text_intact(
+    wechat: WeChatSimulator, platform: SimulatedPlatform
+) -> None:
+    openid = "o-echo-cdata"
+    code = credit_code.generate("350128", 11223344)
+    description = "夏天高温时鲍鱼]]>大量死亡，想请专家看看水质调控的办法"
+    replies = [
+        wechat.post(platform.text(openid, line))
+        for line in (
+            f"我们平潭海峡水产有限公司做鲍鱼养殖，{description}",
+            "信用代码 " + code,
+            "找林经理，手机 137 0591 2345",
+        )
+    ]
+    assert [r.status_code for r in replies] == [200] * 3
+    for reply in replies:  # each parses (read_reply did) and is one well-formed document
+        assert xmltodict.parse(reply.body)["xml"]["MsgType"] == "text"
+    echoed = [r.text for r in replies if r.text and "]]>" in r.text]
+    assert echoed, [r.text for r in replies]  # the bot proposes the description as the title
+    assert "鲍鱼]]>大量死亡" in echoed[0]
