@@ -5,8 +5,10 @@ from __future__ import annotations
 from bot.conversation import demands, texts
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
-from bot.parsing.commands import Command
+from bot.parsing.commands import Command, parse_rating
+from ingestion.normalize import meaningful_length
 from models import DemandStatus
+from workflow import my_demands
 
 
 def draft_hint(turn: Turn) -> str:
@@ -53,6 +55,36 @@ def withdraw(turn: Turn) -> str:
 
 def rate(turn: Turn, command: Command) -> str:
     actor = demands.actor_of(turn.session, turn.openid)
-    if actor is None or turn.chat.demand_id is None:
-        return "请先发送「我的需求」，回复序号打开已完成的需求，再回复「评价 5 很满意」这样的评价。"
-    return demands.rate_text(turn.session, actor, turn.chat.demand_id, command.number or 0, command.text, now=turn.now)
+    if actor is not None and turn.chat.demand_id is not None and turn.chat.mode is Mode.DETAIL:
+        demand_id = turn.chat.demand_id
+    else:
+        waiting = [d for d in my_demands(turn.session, actor) if d.status is DemandStatus.COMPLETED] if actor else []
+        if actor is None or not waiting:
+            return "目前没有待评价的需求。需求完成后，回复「评价 5 很满意」这样的「评价 分数(1–5) 意见」即可。"
+        demand_id = waiting[0].id
+    return demands.rate_text(turn.session, actor, demand_id, command.number or 0, command.text, now=turn.now)
+
+
+def answer_waiting(turn: Turn, text: str) -> str | None:
+    """A message outside any dialogue that answers what a push asked for, or ``None``.
+
+    The completion notice asks for "5 专家很专业" and the return notice for the missing
+    information, both as a plain reply: a rating goes to the newest completed demand, other text to
+    the returned demand (when exactly one waits; with several the user picks one in 「我的需求」).
+    """
+    actor = demands.actor_of(turn.session, turn.openid)
+    if actor is None:
+        return None
+    items = my_demands(turn.session, actor)
+    rating = parse_rating(text)
+    completed = [d for d in items if d.status is DemandStatus.COMPLETED]
+    if rating is not None and completed:
+        return demands.rate_text(turn.session, actor, completed[0].id, rating[0], rating[1], now=turn.now)
+    returned = [d for d in items if d.status is DemandStatus.RETURNED]
+    if not returned or meaningful_length(text) < 2:
+        return None
+    if len(returned) > 1:
+        return f"您有{len(returned)}项需求等待补充：请先发送「我的需求」，回复序号打开其中一项，再发送补充内容。"
+    reply = demands.supplement_text(turn.session, actor, returned[0].id, text, now=turn.now)
+    turn.chat.demand_returned = False
+    return reply

@@ -353,6 +353,9 @@ def _text(turn: Turn, text: str) -> str:
         return texts.NOT_YET_SUBMITTED
     if chat.mode is Mode.DETAIL and chat.demand_returned:
         return _supplement(turn, text)
+    waiting = browsing.answer_waiting(turn, text)
+    if waiting is not None:
+        return waiting
     if meaningful_length(text) >= MIN_PROBLEM_CHARS:
         return _start(turn, text)
     return texts.NOTHING_TO_DO + browsing.draft_hint(turn)

@@ -140,6 +140,7 @@ for _words, _action in (
 _EDIT = re.compile(r"^(?:修改|更改|改一下|改|更正|重填|重新填写?)\s*(.*)$", re.S)
 _SUPPLEMENT = re.compile(r"^(?:补充|追加|补充说明)[:：\s]*(.+)$", re.S)
 _RATE = re.compile(r"^(?:评价|评分|打分|评)[:：\s]*([1-5一二三四五])\s*(?:分|星)?[，,。\s]*(.*)$", re.S)
+_BARE_RATING = re.compile(r"^([1-5一二三四五])\s*(?:分|星)?(?:[，,。!！\s]+(.*)|$)", re.S)
 _NUMBER = re.compile(r"^(?:第|选|选择|查看|看)?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个|号|项|条)?$")
 _PUNCT = " \t\r\n。.!！~～,，"
 
@@ -172,3 +173,17 @@ def parse_command(text: str) -> Command | None:
     if match := _NUMBER.match(stripped):
         return Command(Action.NUMBER, number=to_int(match.group(1)))
     return None
+
+
+def parse_rating(text: str) -> tuple[int, str] | None:
+    """(score, comment) of "评价 5 很满意" or of a bare "5 专家很专业" / "4分"; ``None`` otherwise.
+
+    The completion notice asks the enterprise to reply just so; the dialogue reads the bare form only
+    when a completed demand waits for its rating.
+    """
+    stripped = text.strip().strip(_PUNCT)
+    match = _RATE.match(stripped) or _BARE_RATING.match(stripped)
+    if not match:
+        return None
+    score = to_int(match.group(1))
+    return (score, (match.group(2) or "").strip()) if score is not None else None

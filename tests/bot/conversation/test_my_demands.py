@@ -93,3 +93,31 @@ def test_rating_before_completion_is_refused_in_chinese(session: Session, world:
     reply = chat.say("评价 5 很好")
     assert demand.status is DemandStatus.SUBMITTED
     assert "不能评价" in reply
+
+
+def test_a_plain_reply_to_the_completion_notice_rates_the_demand(session: Session, world: World) -> None:
+    team: list[Expert] = [make_expert(session, societies=[world.society]) for _ in range(2)]
+    demand = accepted_demand(session, world, team)
+    workflow.confirm_docking(session, world.actor("la_jinjiang"), demand.id, now=NOW)
+    later = NOW + timedelta(days=3)
+    workflow.record_agreement(session, world.actor("society"), demand.id, date(2026, 12, 1), "150000", now=later)
+    workflow.report_outcome(session, world.actor("society"), demand.id, "回弹率提高到58%，已量产", now=later)
+    reply = Chat(session, OPENID, now=later + timedelta(hours=1)).say("5 专家很专业")
+    assert "5分" in reply
+    assert demand.status is DemandStatus.CLOSED
+    assert not session.scalars(select(Demand).where(Demand.id != demand.id)).all()
+
+
+def test_a_plain_reply_to_the_return_notice_is_the_supplement(session: Session, world: World) -> None:
+    demand = demand_in(session, world, DemandStatus.SUBMITTED, title="鞋底回弹性差", submitted_at=NOW)
+    workflow.return_for_info(session, world.actor("la_jinjiang"), demand.id, "请说明目前使用的发泡材料型号", now=NOW)
+    reply = Chat(session, OPENID, now=NOW + timedelta(hours=1)).say("目前用的是EVA 7470M，发泡倍率1.6")
+    assert "重新提交" in reply
+    assert demand.status is DemandStatus.SUBMITTED
+    assert "EVA 7470M" in demand.description
+
+
+def test_without_anything_waiting_a_description_starts_a_new_draft(session: Session, world: World) -> None:
+    demand_in(session, world, DemandStatus.SUBMITTED, title="鞋底回弹性差", submitted_at=NOW)
+    reply = Chat(session, OPENID, now=NOW + timedelta(hours=1)).say("我们的鞋面胶水用久了会发黄，想找专家换配方")
+    assert "已记下您的问题描述" in reply

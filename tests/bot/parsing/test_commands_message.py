@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing.commands import Action, Slot, parse_command
+from bot.parsing.commands import Action, Slot, parse_command, parse_rating
 from bot.parsing.message import read_message, suggest_title
 from directory import credit_code
 
@@ -112,3 +112,16 @@ def test_title_suggestion_from_clauses_after_the_greeting() -> None:
 def test_title_suggestion_skips_greeting_and_who_we_are() -> None:
     title = suggest_title("您好，我们是晋江恒达鞋业有限公司。我们生产的EVA鞋底在低温下容易开裂，想找专家改进发泡配方。")
     assert title == "我们生产的EVA鞋底在低温下容易开裂，想找专家改进发泡配方"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("5 专家很专业", (5, "专家很专业")), ("4分", (4, "")), ("评价 3 一般", (3, "一般")), ("五星，很好", (5, "很好"))],
+)
+def test_rating_replies(text: str, expected: tuple[int, str]) -> None:
+    assert parse_rating(text) == expected
+
+
+@pytest.mark.parametrize("text", ["6 很好", "50万", "5万左右", "我们的鞋底开裂"])
+def test_no_rating(text: str) -> None:
+    assert parse_rating(text) is None
