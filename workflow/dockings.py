@@ -19,11 +19,17 @@ from accounts.actor import Actor
 from core import clock
 from core.errors import ValidationFailed
 from ingestion.normalize import clean_text
-from models import Demand, Docking, DockingStatus, Enterprise, Role, Society, User
+from models import Demand, Docking, DockingExpert, DockingStatus, Enterprise, Role, Society, User
 from workflow import offer_messages as say
 from workflow.demands import clean_reason
 from workflow.messages import BEIJING
-from workflow.notify import announce, association_recipients, enterprise_recipients, society_recipients
+from workflow.notify import (
+    announce,
+    association_recipients,
+    enterprise_recipients,
+    expert_recipients,
+    society_recipients,
+)
 from workflow.scopes import demand_not_found, visible_demand
 from workflow.states import DEMAND_TRANSITIONS, check
 from workflow.transitions import flush, move_demand
@@ -78,12 +84,9 @@ def confirm_docking(
         demand.contact_phone or enterprise.contact_phone,
         demand.contact_email,
     )
-    announce(
-        session,
-        event,
-        society_recipients(session, docking.society_id),
-        say.docked_to_society(demand, enterprise.name, contact, now),
-    )
+    team = session.scalars(select(DockingExpert.expert_id).where(DockingExpert.docking_id == docking.id)).all()
+    staff = [*society_recipients(session, docking.society_id), *expert_recipients(session, team)]
+    announce(session, event, staff, say.docked_to_society(demand, enterprise.name, contact, now))
     return demand
 
 

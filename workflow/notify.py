@@ -121,6 +121,17 @@ def society_recipients(session: Session, society_id: int) -> list[User]:
     )
 
 
+def expert_recipients(session: Session, expert_ids: Iterable[int]) -> list[User]:
+    """The active logins of these experts (most experts have none; their society speaks for them)."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.EXPERT, User.expert_id.in_(list(expert_ids)), User.is_active)
+            .order_by(User.id)
+        )
+    )
+
+
 def _rows(
     users: Iterable[User], notice: Notice, *, source: str, demand_id: int | None, now: datetime
 ) -> list[dict[str, object]]:

@@ -51,8 +51,9 @@ def test_confirmation_reveals_the_contacts_to_the_society_and_its_team(session: 
     expert_view = workflow.demand_detail(session, Actor.of_user(expert_user), demand.id, now=NOW).contact
     assert expert_view is not None
     assert expert_view.phone == "13812345678"
-    [to_society] = notes(session, demand.id, "docking.confirmed")
-    assert "13812345678" in to_society.payload["text"]
+    to_team = notes(session, demand.id, "docking.confirmed")
+    assert {n.recipient_user_id for n in to_team} == {world.users["society"].id, expert_user.id}
+    assert "13812345678" in to_team[0].payload["text"]
     assert [n.recipient_user_id for n in notes(session, demand.id, "demand.docked")] == [world.users["enterprise"].id]
 
 
