@@ -126,8 +126,8 @@ def completed_to_enterprise(demand: Demand, outcome: str, now: datetime) -> Noti
     return Notice(
         "demand.completed",
         "合作已完成，请评价",
-        f"您的需求{quoted(demand)}已完成，成果：{outcome}\n请为本次服务打分（1-5 分，可附意见），"
-        "可直接在本公众号回复，例如“5 专家很专业”。",
+        f"您的需求{quoted(demand)}已完成，成果：{outcome}\n请为本次服务打分（1–5 分，可附意见）："
+        "直接在本公众号回复「评价 5 很满意」即可。",
         status_fields(demand, now),
     )
 

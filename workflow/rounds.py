@@ -8,6 +8,9 @@ until ``max_rounds`` rounds have been made (or nobody is left): then the demand 
 provincial center, which may reroute it to a society it chooses (:func:`workflow.offers.reroute`).
 When approval finds no snapshot for the current submission yet, the ``demand.offer`` job runs the
 matcher in the worker and makes the first round there.
+
+The enterprise hears of the first round in the approval notice (it says the demand goes to the
+societies); later rounds, the reroute and the escalation each tell it once.
 """
 
 from __future__ import annotations

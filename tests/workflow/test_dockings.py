@@ -89,7 +89,7 @@ def test_agreement_outcome_and_rating_close_the_demand(session: Session, world: 
     )
     [ask] = notes(session, demand.id, "demand.completed")[:1]
     assert ask.recipient_user_id == world.users["enterprise"].id
-    assert "1-5 分" in ask.payload["text"]
+    assert "回复「评价 5 很满意」" in ask.payload["text"]
     workflow.rate(session, world.actor("enterprise"), demand.id, 5, "专家很专业", now=later)
     assert (demand.status, docking.status, docking.rating, docking.rating_comment) == (
         DemandStatus.CLOSED,
