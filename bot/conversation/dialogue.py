@@ -84,12 +84,13 @@ def _event(turn: Turn, event: str, key: str) -> str:
 def _image(turn: Turn, inbound: Inbound) -> str:
     if not inbound.media_id:
         return texts.UNSUPPORTED
-    if turn.chat.draft is None:
+    started = turn.chat.draft is None
+    if started:
         _new_draft(turn)
     note = filling.add_attachment(turn.draft, inbound.media_id, inbound.pic_url)
     if turn.chat.mode is Mode.CONFIRM:
         return note + "\n确认无误请回复「提交」。"
-    if turn.chat.mode is not Mode.FILLING:
+    if started or turn.chat.mode is not Mode.FILLING:
         return _next(turn, [note])
     return note
 

@@ -102,3 +102,24 @@ def test_supplement_adds_to_the_description_of_a_draft(session: Session) -> None
     demand = session.scalar(select(Demand))
     assert demand is not None
     assert "硬度偏高" in demand.description
+
+
+def test_an_image_outside_a_draft_starts_one_and_is_kept_as_attachment(session: Session) -> None:
+    chat = Chat(session, "o-photo")
+    reply = chat.image("media-first")
+    assert "第1张图片" in reply
+    assert "企业全称" in reply
+    assert "附件：1张图片" in chat.say("预览")
+    assert chat.conversation().slots["draft"]["attachments"][0]["media_id"] == "media-first"
+
+
+def test_help_and_subscribe_mention_an_open_draft(session: Session) -> None:
+    chat = Chat(session, "o-hint")
+    chat.say("提交需求")
+    assert "继续" in chat.say("帮助")
+    assert "继续" in chat.subscribe()
+
+
+def test_a_menu_click_on_my_demands_without_an_enterprise_explains_how_to_start(session: Session) -> None:
+    reply = Chat(session, "o-menu").click("MY_DEMANDS")
+    assert "提交需求" in reply
