@@ -132,3 +132,33 @@ def test_a_description_past_its_limit_keeps_what_came_before(session: Session) -
     assert "鞋底开裂" in preview
     draft = chat.conversation().slots["draft"]
     assert len(draft["description"]) == 2
+
+
+def test_a_turn_read_on_stale_state_is_applied_again_on_the_fresh_state(fresh_database: Database) -> None:
+    """A session that read the conversation before another worker changed it: the version check catches
+    it and the turn is re-applied on what the other worker wrote (nothing of either message is lost)."""
+    openid = "o-stale"
+    _say(fresh_database, openid, "提交需求", 1)
+    stale = fresh_database.new_session()
+    try:
+        before = stale.scalar(select(Conversation).where(Conversation.openid == openid))
+        assert before is not None
+        stale.commit()  # objects stay loaded (expire_on_commit=False): the session now holds an old version
+        _say(fresh_database, openid, f"晋江恒达鞋业有限公司 {CODE_A}", 2)
+        now = START + timedelta(seconds=3)
+        inbound = Inbound(openid, "text", "晋江", None, None, None, None, now.replace(tzinfo=None), 3)
+        reply = respond(stale, inbound, settings=Settings(), now=now)
+        stale.commit()
+    finally:
+        stale.close()
+    assert "晋江市" in reply
+    assert "联系人" in reply
+    with fresh_database.unit_of_work() as session:
+        row = session.scalar(select(Conversation).where(Conversation.openid == openid))
+        assert row is not None
+        draft = row.slots["draft"]
+    assert (draft["enterprise_name"], draft["credit_code"], draft["region_code"]) == (
+        "晋江恒达鞋业有限公司",
+        CODE_A,
+        "350582",
+    )
