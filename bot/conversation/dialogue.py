@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ from ingestion.normalize import meaningful_length
 from models import Conversation
 from workflow import request_staff_help
 
+HELP_REPEAT_AFTER = timedelta(hours=1)
+"""A second 人工 within this time is answered without notifying staff again."""
 MIN_PROBLEM_CHARS = 8
 """A message in no dialogue with at least this many characters is taken as a problem description."""
 FIELD_SLOTS = {
@@ -316,6 +318,10 @@ def _number(turn: Turn, number: int) -> str | None:
 
 def _human(turn: Turn, text: str) -> str:
     draft, profile = turn.chat.draft, turn.chat.profile
+    keep = "您的草稿会保留，回复「继续」可接着填写。" if draft is not None else ""
+    last = turn.chat.helped_at
+    if last is not None and turn.now - last < HELP_REPEAT_AFTER:
+        return "已经通知过工作人员了，他们会尽快与您联系，请耐心等待。" + keep
     region = (draft.region_code if draft else None) or profile.region_code
     context = [f"用户发送：{text}"]
     if draft is not None:
@@ -324,8 +330,8 @@ def _human(turn: Turn, text: str) -> str:
             f"正在填写需求（{who or '未留联系方式'}）" + (f"，卡在「{draft.asking.label}」" if draft.asking else "")
         )
     helped = request_staff_help(turn.session, turn.openid, region_code=region, text="；".join(context), now=turn.now)
-    reply = f"已通知{helped.handled_by}的工作人员，他们会尽快与您联系。"
-    return reply + ("您的草稿会保留，回复「继续」可接着填写。" if draft is not None else "")
+    turn.chat.helped_at = turn.now
+    return f"已通知{helped.handled_by}的工作人员，他们会尽快与您联系。" + keep
 
 
 def _supplement(turn: Turn, text: str) -> str:

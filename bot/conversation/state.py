@@ -129,6 +129,9 @@ class ChatState:
         demand_id = slots.get("demand_id")
         self.demand_id: int | None = demand_id if isinstance(demand_id, int) else None
         self.demand_returned = bool(slots.get("demand_returned"))
+        helped = slots.get("helped_at")
+        self.helped_at: datetime | None = datetime.fromisoformat(helped) if isinstance(helped, str) else None
+        """When this openid last asked for staff (人工): repeats within the hour do not notify again."""
         """The demand shown (``demand_id``) was returned for more information when it was shown."""
 
     def save(self, now: datetime, ttl_hours: int) -> None:
@@ -137,6 +140,8 @@ class ChatState:
             slots["draft"] = self.draft.model_dump(mode="json", exclude_defaults=True)
         if self.listed:
             slots["listed"] = self.listed
+        if self.helped_at is not None:
+            slots["helped_at"] = self.helped_at.isoformat()
         if self.demand_id is not None:
             slots["demand_id"] = self.demand_id
             if self.demand_returned:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -167,3 +167,15 @@ def test_submit_while_describing_closes_the_description(session: Session) -> Non
     reply = chat.say("提交")
     assert "请先核对" in reply
     assert "还需填写" not in reply
+
+
+def test_asking_for_staff_again_within_the_hour_notifies_once(session: Session) -> None:
+    make_user(session, Role.CENTER)
+    chat = Chat(session, "o-impatient")
+    assert "已通知" in chat.say("人工")
+    assert "已经通知过" in chat.say("转人工")
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "help.request")).all()
+    assert len(events) == 1
+    chat.now += timedelta(hours=2)
+    assert "已通知" in chat.say("人工")
+    assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "help.request")).all()) == 2
