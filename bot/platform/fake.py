@@ -263,6 +263,9 @@ class FakeWeChatApi:
 def _handler_for(fake: FakeWeChatApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle's algorithm the body waits for the
+        # client's delayed ACK (~40 ms a call), which the real platform does not add.
+        disable_nagle_algorithm = True
 
         def setup(self) -> None:
             super().setup()

@@ -52,6 +52,8 @@ DELIVERIES = Counter(
 """Results: sent, fallback (customer-service refused, template sent instead), retry, in_doubt, failed, skipped."""
 
 WECHAT_CHANNELS = (NotificationChannel.WECHAT_CUSTOM, NotificationChannel.WECHAT_TEMPLATE)
+RECORD_EVERY = 10
+"""Staff template messages sent before their outcomes are written in one transaction."""
 
 
 @dataclass
@@ -120,9 +122,10 @@ class WeChatDeliverer:
         self.wechat = settings.wechat
         self.worker_id = worker_id
 
-    def claim(self, limit: int) -> list[int]:
+    def claim(self, limit: int) -> list[tuple[int, Letter | None]]:
+        """Claim due WeChat rows; a staff template row comes with its letter (it needs no planning)."""
         with self.db.unit_of_work() as session:
-            return claim_notifications(
+            ids = claim_notifications(
                 session,
                 worker_id=self.worker_id,
                 channels=WECHAT_CHANNELS,
@@ -130,20 +133,61 @@ class WeChatDeliverer:
                 lease_seconds=self.settings.worker.lease_seconds,
                 limit=limit,
             )
+            if not ids:
+                return []
+            rows = session.scalars(select(Notification).where(Notification.id.in_(ids))).all()
+            letters = {
+                row.id: channels.letter_of(row)
+                for row in rows
+                if row.channel is NotificationChannel.WECHAT_TEMPLATE and row.recipient_openid
+            }
+            return [(row_id, letters.get(row_id)) for row_id in ids]
 
-    def deliver(self, ids: Sequence[int]) -> int:
-        """Deliver claimed rows, renewing the lease of the rest when half of it has passed."""
+    def deliver(self, claimed: Sequence[tuple[int, Letter | None]]) -> int:
+        """Deliver claimed rows, renewing the lease of the rest when half of it has passed.
+
+        Template messages to staff are sent back to back and recorded together (every
+        ``RECORD_EVERY`` rows and at the end): the platform drops a resent one, so a crash before the
+        record costs nothing. Customer-service rows are planned, marked and recorded one by one.
+        """
         lease = self.settings.worker.lease_seconds
         renew_at = clock.now() + timedelta(seconds=lease / 2)
-        for position, row_id in enumerate(ids):
+        unrecorded: list[tuple[int, Attempt]] = []
+        for position, (row_id, letter) in enumerate(claimed):
             if clock.now() >= renew_at:
                 with self.db.unit_of_work() as session:
                     extend_notification_leases(
-                        session, ids[position:], worker_id=self.worker_id, now=clock.now(), lease_seconds=lease
+                        session,
+                        [i for i, _ in claimed[position:]],
+                        worker_id=self.worker_id,
+                        now=clock.now(),
+                        lease_seconds=lease,
                     )
                 renew_at = clock.now() + timedelta(seconds=lease / 2)
-            self.deliver_one(row_id)
-        return len(ids)
+            if letter is None:
+                self.deliver_one(row_id)
+                continue
+            attempt = Attempt()
+            self._send_template(letter, attempt)
+            unrecorded.append((row_id, attempt))
+            if len(unrecorded) >= RECORD_EVERY:
+                self._record_all(unrecorded)
+                unrecorded = []
+        self._record_all(unrecorded)
+        return len(claimed)
+
+    def _record_all(self, attempts: Sequence[tuple[int, Attempt]]) -> None:
+        if not attempts:
+            return
+        with self.db.unit_of_work() as session:
+            rows = {
+                r.id: r
+                for r in session.scalars(select(Notification).where(Notification.id.in_([i for i, _ in attempts])))
+            }
+            now = clock.now()
+            for row_id, attempt in attempts:
+                if row_id in rows:
+                    record_attempt(rows[row_id], attempt, self.worker_id, self.settings, now)
 
     def deliver_one(self, row_id: int) -> None:
         attempt = Attempt()
