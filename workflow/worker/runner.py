@@ -3,8 +3,9 @@
 One :class:`Worker` runs in each ``zhuli worker`` process (in the foreground) and, in the embedded
 default, as a thread of ``zhuli serve`` (:meth:`Worker.start`). Any number may run against one
 PostgreSQL database; claims never hand the same row to two of them (:mod:`workflow.worker.leases`).
-An idle worker only reads (is anything due?) before it sleeps ``poll_interval_seconds``; a busy one
-loops without sleeping. A failing step (database down, …) is logged and tried again after the poll
+An idle worker only reads (is anything due?) before it sleeps ``poll_interval_seconds`` — on
+PostgreSQL it is woken earlier when rows are added (:mod:`workflow.worker.wake`); a busy one loops
+without sleeping. A failing step (database down, …) is logged and tried again after the poll
 interval: the worker itself never dies of it.
 """
 
@@ -27,6 +28,7 @@ from workflow.jobs import JobContext
 from workflow.worker.leases import any_job_due, any_notification_due
 from workflow.worker.outbox import WECHAT_CHANNELS, WeChatDeliverer, deliver_console
 from workflow.worker.queue import JobRunner, PeriodicScheduler
+from workflow.worker.wake import listener_for
 
 if TYPE_CHECKING:
     from matching.engine import MatchingEngine
@@ -77,6 +79,8 @@ class Worker:
         self.runner = JobRunner(db, settings, self.worker_id, self._context)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.listener = listener_for(db)
+        """On PostgreSQL an idle worker wakes as soon as rows are added (:mod:`workflow.worker.wake`)."""
 
     def _context(self, now: datetime) -> JobContext:
         return JobContext(engine=self.engine, settings=self.settings, now=now)
@@ -138,8 +142,16 @@ class Worker:
                 log.exception("worker round failed; trying again")
                 handled = 0
             if handled == 0:
-                self._stop.wait(self.settings.worker.poll_interval_seconds)
+                self._idle(self.settings.worker.poll_interval_seconds)
+        if self.listener is not None:
+            self.listener.close()
         log.info("worker %s stopped", self.worker_id)
+
+    def _idle(self, seconds: float) -> None:
+        if self.listener is not None:
+            self.listener.wait(seconds, self._stop)
+        else:
+            self._stop.wait(seconds)
 
     def start(self) -> None:
         """Run the loop in a daemon thread (the in-process worker of ``zhuli serve``)."""
