@@ -39,7 +39,7 @@ def inbox(
 
 
 def _team_rows(
-    session: Session, viewer: ViewerDep, proposed: list[TeamCandidate], team: list[int]
+    session: Session, viewer: ViewerDep, offer_id: int, proposed: list[TeamCandidate], team: list[int]
 ) -> list[TeamCandidate]:
     """The team as the form shows it: the chosen members first (in order), then the unchosen proposed ones."""
     known = {m.expert_id: m for m in proposed}
@@ -48,14 +48,15 @@ def _team_rows(
         if expert_id in known:
             rows.append(known[expert_id])
             continue
-        # A member added from the search: the society reads its own members through the directory.
+        # A member added from the search: found again by name among the society's candidates (with their
+        # load and any conflict); the directory only names them.
         e = expert_detail(session, viewer.actor, expert_id)
-        rows.append(
-            TeamCandidate(
-                expert_id=e.id, name=e.name, title=e.title, employer=e.employer, capacity=e.capacity, load=0,
-                is_active=e.is_active, conflict=False,
-            )
+        found = [c for c in team_candidates(session, viewer.actor, offer_id, e.name) if c.expert_id == expert_id]
+        fallback = TeamCandidate(
+            expert_id=e.id, name=e.name, title=e.title, employer=e.employer, capacity=e.capacity, load=0,
+            is_active=e.is_active, conflict=False,
         )  # fmt: skip
+        rows.append(found[0] if found else fallback)
     return rows + [m for m in proposed if m.expert_id not in team]
 
 
@@ -72,7 +73,7 @@ def _offer_page(
 ) -> Response:
     detail = offer_detail(session, viewer.actor, offer_id)
     chosen = team if team is not None else [m.expert_id for m in detail.proposed]
-    rows = _team_rows(session, viewer, detail.proposed, chosen) if detail.can_answer else []
+    rows = _team_rows(session, viewer, offer_id, detail.proposed, chosen) if detail.can_answer else []
     context = {
         "title": detail.demand.title, "o": detail, "chosen": chosen, "team_rows": rows, "note": note, "error": error,
     }  # fmt: skip
