@@ -138,6 +138,7 @@ def latency(transitions: int, log_dir: Path) -> dict[str, object]:
             "bench": "transition_to_push",
             "backend": "postgresql",
             "poll_interval_seconds": 1.0,
+            "woken_by": "LISTEN zhuli_work",
             "transitions": transitions,
             "p50_ms": round(statistics.median(ms), 1),
             "p99_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 1),
