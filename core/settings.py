@@ -59,8 +59,11 @@ class MatchingSettings(BaseModel):
     # Fusion of per-query normalised evidence (see matching/scoring.py; chosen on the dev set).
     weight_lexical_profile: float = 1.5
     weight_lexical_works: float = 1.0
-    weight_dense_works: float = 0.25
-    weight_dense_profile: float = 0.25
+    weight_dense_works: float = 0.5
+    weight_dense_profile: float = 0.5
+    works_evidence_tokens: int = 1000
+    """Work text (tokens over all of an expert's works) at which its works' BM25 votes count fully;
+    below it they count in proportion (thin profiles: whole-profile BM25 already says it all)."""
     work_depth: int = 100
     """Distinct work documents retrieved per evidence type; only these vote for their experts."""
     works_per_expert: int = 10

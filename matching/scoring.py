@@ -42,6 +42,7 @@ class FusionWeights:
     work_depth: int
     works_per_expert: int
     profile_depth: int
+    works_evidence_tokens: int
 
     @classmethod
     def from_settings(cls, m: MatchingSettings | None = None) -> FusionWeights:
@@ -54,6 +55,7 @@ class FusionWeights:
             work_depth=m.work_depth,
             works_per_expert=m.works_per_expert,
             profile_depth=m.profile_depth,
+            works_evidence_tokens=m.works_evidence_tokens,
         )
 
     def total(self) -> float:
@@ -167,6 +169,20 @@ def _vote(
     return {e: sum(v[:per_expert]) for e, v in votes.items()}
 
 
+def _work_richness(index: ExpertIndex, expert_id: int, full_at: int) -> float:
+    """How far an expert's works can speak for it: its work text in tokens / ``full_at``, at most 1.
+
+    Document votes add evidence when an expert has several substantial works (abstracts); with a
+    fields line and a few titles they only repeat the whole-profile BM25 with noisier length
+    normalisation (enterprise dev set: lexical votes alone 0.33 nDCG@10 against 0.50 for BM25).
+    """
+    if full_at <= 0:
+        return 1.0
+    keys = (index.work_key.get(w) for w in index.expert_works.get(expert_id, ()))
+    tokens = sum(int(index.key_tokens[k].size) for k in keys if k is not None and k in index.key_tokens)
+    return min(1.0, tokens / full_at)
+
+
 def gather_evidence(
     index: ExpertIndex, query_vector: np.ndarray, query_ids: list[int], weights: FusionWeights
 ) -> QueryEvidence:
@@ -187,6 +203,7 @@ def gather_evidence(
         ranked = [(lexical.works.keys[i], float(work_scores[i])) for i in top]
         values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
         lex_votes = _vote(ranked, values, index, weights.works_per_expert, experts, "lexical")
+        richness = {e: _work_richness(index, e, weights.works_evidence_tokens) for e in lex_votes}
 
         # Zero point of a cosine: the query's cosine to the mean of generic reference texts
         # (:mod:`matching.background`); min-max within the list for an index without one.
@@ -220,7 +237,8 @@ def gather_evidence(
         if votes:
             top_vote = max(votes.values())
             for expert_id, value in votes.items():
-                setattr(experts[expert_id], attr, value / top_vote if top_vote > 0 else 0.0)
+                share = richness[expert_id] if attr == "lexical_works" else 1.0
+                setattr(experts[expert_id], attr, share * value / top_vote if top_vote > 0 else 0.0)
     return QueryEvidence(
         experts={e: ev for e, ev in experts.items() if e in active},
         work_scores=work_scores,
