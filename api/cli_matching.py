@@ -124,6 +124,10 @@ def eval_command(
     model: Annotated[
         str | None, typer.Option(help="嵌入模型，默认取配置 (embedding model; default ZHULI_EMBEDDING_MODEL).")
     ] = None,
+    rankings: Annotated[
+        Path | None,
+        typer.Option(help="把每条需求的前 100 名专家（匹配器与两个基线）写入此 JSON 文件 (write rankings)."),
+    ] = None,
 ) -> None:
     """在临时库中评测匹配器及 bm25、dense 两个基线。Evaluate the matcher and two baselines on a labelled file."""
     from matching.evaluation import run_evaluation
@@ -131,9 +135,15 @@ def eval_command(
 
     settings = get_settings()
     weights = FusionWeights.from_settings(settings.matching)
+    if rankings is not None and not rankings.parent.is_dir():
+        raise _fail(f"无法写入排名文件 {rankings}：目录 {rankings.parent} 不存在")
     try:
         report = run_evaluation(
-            file, model_name=model or settings.embedding_model, weights=weights, fold=_parse_fold(fold)
+            file,
+            model_name=model or settings.embedding_model,
+            weights=weights,
+            fold=_parse_fold(fold),
+            rankings_out=rankings,
         )
     except (OSError, ValueError, KeyError) as exc:
         raise _fail(f"无法评测 {file}：{exc}") from exc
@@ -146,6 +156,12 @@ def eval_command(
         typer.echo(_format_metrics("学会", report["societies"]))
     typer.echo(_format_metrics("基线 bm25", report["baselines"]["bm25"]))
     typer.echo(_format_metrics("基线 dense", report["baselines"]["dense"]))
+    if report["condensed"]:
+        typer.echo("只计已评判专家（condensed）：")
+        for name, label in (("matcher", "专家"), ("bm25", "基线 bm25"), ("dense", "基线 dense")):
+            typer.echo(_format_metrics(label, report["condensed"].get(name)))
+    if rankings is not None:
+        typer.echo(f"排名已写入 {rankings}")
 
 
 @index_app.command("status")

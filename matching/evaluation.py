@@ -41,6 +41,8 @@ from matching.service import match_demand
 from models import Demand, DemandCategory, DemandSource, DemandStatus, Enterprise, Expert, Region, Society
 
 MRR_DEPTH = 1000
+RANKINGS_DEPTH = 100
+"""Expert ids per demand and method written by ``zhuli eval --rankings``."""
 LOAD_BATCH = 200
 
 
@@ -75,6 +77,26 @@ def metrics(rankings: Sequence[Sequence[str]], golds: Sequence[set[str]]) -> dic
         "ndcg@10": round(sum(ndcg_at(r, g) for r, g in pairs) / n, 4),
         "mrr": round(sum(reciprocal_rank(r, g) for r, g in pairs) / n, 4),
     }
+
+
+def judged_experts(demand: dict[str, Any]) -> set[str] | None:
+    """Experts an assessor looked at for this demand, or ``None`` when the file has no judgments."""
+    graded, zero = demand.get("graded"), demand.get("judged_zero")
+    if not graded and not zero:
+        return None
+    return {str(x) for x in [*(graded or {}), *(zero or []), *(demand.get("relevant_experts") or [])]}
+
+
+def condensed(rankings: Sequence[Sequence[str]], demands: Sequence[dict[str, Any]]) -> list[list[str]] | None:
+    """Rankings without the experts never judged for their demand (``None`` if nothing is judged).
+
+    A method that surfaces experts outside the assessed pool is scored on what was assessed, so the
+    pool (built from other methods' top lists) does not decide the comparison.
+    """
+    pools = [judged_experts(d) for d in demands]
+    if all(p is None for p in pools):
+        return None
+    return [list(r) if p is None else [x for x in r if x in p] for r, p in zip(rankings, pools, strict=True)]
 
 
 @dataclass
@@ -238,8 +260,14 @@ def run_evaluation(
     weights: FusionWeights | None = None,
     fold: tuple[int, int] | None = None,
     workdir: Path | None = None,
+    rankings_out: Path | None = None,
 ) -> dict[str, Any]:
-    """Evaluate the real matcher and both baselines on ``path``; returns the JSON-ready report."""
+    """Evaluate the real matcher and both baselines on ``path``; returns the JSON-ready report.
+
+    ``condensed`` holds the same metrics over rankings reduced to judged experts when the file has
+    judgments (``graded`` / ``judged_zero``); ``rankings_out`` receives each demand's top
+    :data:`RANKINGS_DEPTH` expert ids per method, so anyone can inspect and extend the judgments.
+    """
     started = time.perf_counter()
     eval_set = read_eval_file(path, fold=fold)
     with tempfile.TemporaryDirectory(prefix="zhuli-eval-", dir=workdir) as tmp:
@@ -262,11 +290,30 @@ def run_evaluation(
         dense = dense_baseline(engine, store, engine.encoder)
         store.database.dispose()
     bm25 = bm25_baseline(eval_set)
+    methods = {"matcher": expert_rankings, "bm25": bm25, "dense": dense}
+    reduced = {name: condensed(r, eval_set.demands) for name, r in methods.items()}
+    if rankings_out is not None:
+        write_rankings(rankings_out, eval_set, methods, model_id=engine.encoder.model_id)
     return {
         "experts": metrics(expert_rankings, golds),
         "societies": metrics(society_rankings, society_golds) if n_societies else None,
         "baselines": {"bm25": metrics(bm25, golds), "dense": metrics(dense, golds)},
+        "condensed": (
+            {name: metrics(r, golds) for name, r in reduced.items() if r is not None}
+            if reduced["matcher"] is not None
+            else None
+        ),
         "n_demands": len(eval_set.demands),
         "seconds": round(time.perf_counter() - started, 1),
         "model": engine.encoder.model_id,
     }
+
+
+def write_rankings(path: Path, eval_set: EvalSet, methods: dict[str, list[list[str]]], *, model_id: str) -> None:
+    """One entry per demand: its id and the top :data:`RANKINGS_DEPTH` expert ids of every method."""
+    demands = [
+        {"id": str(d.get("id", i)), **{name: r[i][:RANKINGS_DEPTH] for name, r in methods.items()}}
+        for i, d in enumerate(eval_set.demands)
+    ]
+    body = {"model": model_id, "depth": RANKINGS_DEPTH, "methods": list(methods), "demands": demands}
+    Path(path).write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")

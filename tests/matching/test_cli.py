@@ -106,6 +106,23 @@ def test_eval_prints_json_with_baselines(cli: typer.Typer, data_dir: tuple[Path,
     assert bad.exit_code != 0
 
 
+def test_eval_writes_rankings_file(cli: typer.Typer, data_dir: tuple[Path, int]) -> None:
+    folder, _ = data_dir
+    path = folder / "tiny.json"
+    path.write_text(json.dumps(TINY, ensure_ascii=False), encoding="utf-8")
+    out = folder / "rankings.json"
+    result = CliRunner().invoke(cli, ["eval", str(path), "--rankings", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "排名已写入" in result.output
+    demands = json.loads(out.read_text(encoding="utf-8"))["demands"]
+    assert [d["id"] for d in demands] == ["Q1", "Q2"]
+    assert demands[0]["matcher"][0] == "R1"
+
+    missing = CliRunner().invoke(cli, ["eval", str(path), "--rankings", str(folder / "nowhere" / "r.json")])
+    assert missing.exit_code == 1
+    assert "不存在" in missing.output
+
+
 def test_every_command_has_help(cli: typer.Typer) -> None:
     runner = CliRunner()
     for args, says in (

