@@ -38,7 +38,7 @@ from workflow.rounds import (
 )
 from workflow.scopes import visible_demand, visible_offer
 from workflow.states import DEMAND_TRANSITIONS, OFFER_STATUS_LABELS, OFFER_TRANSITIONS, check
-from workflow.transitions import flush, move_demand, move_offer
+from workflow.transitions import flush, lock_demand, move_demand, move_offer
 
 __all__ = ["MAX_TEAM", "OfferAnswered", "accept", "decline", "make_offer_round", "reroute"]
 
@@ -54,8 +54,10 @@ class OfferAnswered:
 
 
 def _offer_with_demand(session: Session, actor: Actor, offer_id: int) -> tuple[Offer, Demand]:
+    """The offer (scope checked) and its demand, locked, both as the last committed move left them."""
     offer = visible_offer(session, actor, offer_id)
-    demand = session.get_one(Demand, offer.demand_id)
+    demand = lock_demand(session, offer.demand_id)
+    session.refresh(offer)
     return offer, demand
 
 
@@ -122,8 +124,7 @@ def accept(
             .order_by(Offer.id)
         )
     )
-    for other in others:
-        move_offer(session, actor, other, "supersede", now=now)
+    others = [o for o in others if move_offer(session, actor, o, "supersede", now=now, strict=False) is not None]
     data = {"society_id": offer.society_id, "offer_id": offer.id, "team": team_ids}
     event = move_demand(session, actor, demand, "accept", now=now, reason=text, data=data)
     docking = Docking(
@@ -187,7 +188,7 @@ def reroute(
     score, and the snapshot's best experts of that society as the proposed team.
     """
     now = now or clock.now()
-    demand = visible_demand(session, actor, demand_id)
+    demand = lock_demand(session, visible_demand(session, actor, demand_id).id)
     check(DEMAND_TRANSITIONS["reroute"], demand.status, actor)
     society = session.get(Society, society_id)
     if society is None or not society.is_active:

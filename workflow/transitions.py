@@ -62,6 +62,18 @@ def flush(session: Session) -> None:
         raise Conflict(CONCURRENT_CHANGE) from exc
 
 
+def lock_demand(session: Session, demand_id: int) -> Demand:
+    """The demand, re-read under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers).
+
+    Every move that touches a demand's offers takes this lock first, so concurrent moves on the same
+    demand queue in one order (demand, then its offers) instead of deadlocking, and the one that waited
+    sees the state the other left.
+    """
+    return session.scalars(
+        select(Demand).where(Demand.id == demand_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
 def record_event(
     session: Session,
     actor: Actor,
@@ -135,10 +147,16 @@ def move_offer(
     now: datetime,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Apply offer transition ``name`` (checked first) and record it."""
+    strict: bool = True,
+) -> AuditEvent | None:
+    """Apply offer transition ``name`` (checked first) and record it.
+
+    An offer another transaction changed meanwhile raises :class:`Conflict`; with ``strict=False`` (a
+    consequence such as superseding the other offers) it is left as it is and ``None`` returned.
+    """
     transition = OFFER_TRANSITIONS[name]
     check(transition, offer.status, actor, what="推荐")
+    lock_demand(session, offer.demand_id)
     before = offer.status
     values: dict[str, Any] = {"status": transition.target}
     if name in ("accept", "decline"):
@@ -153,6 +171,8 @@ def move_offer(
     )
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         session.expire(offer)
+        if not strict:
+            return None
         raise Conflict(CONCURRENT_OFFER_CHANGE)
     for key, value in values.items():
         set_committed_value(offer, key, value)

@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 import workflow
-from core.errors import Conflict
+from accounts import Actor
+from core.errors import Conflict, IllegalTransition
 from core.settings import Settings
 from models import AuditEvent, Demand, DemandStatus, Notification, Offer, OfferStatus
 from tests.factories import make_expert, make_society
@@ -17,6 +19,7 @@ from tests.workflow.conftest import World, counts, demand_in
 from tests.workflow.offering import NOW, POLICY, accepted_demand, notes, offered_demand, offers_of
 from workflow.jobs import PERIODIC, JobContext
 from workflow.periodic import auto_close, expire_offers, remind_confirmations, remind_offers, remind_screening
+from workflow.transitions import move_offer
 
 SETTINGS = Settings(workflow=POLICY)
 DEADLINE = NOW + timedelta(hours=POLICY.offer_deadline_hours)
@@ -85,7 +88,9 @@ def test_a_round_closed_by_two_workers_at_once_is_finished_by_the_next_run(sessi
 
 
 @pytest.mark.parametrize("answer", ["accept", "decline"])
-def test_an_answer_racing_an_expiry_loses_cleanly(session: Session, world: World, answer: str) -> None:
+def test_an_answer_after_an_expiry_it_did_not_see_is_refused_cleanly(
+    session: Session, world: World, answer: str
+) -> None:
     demand = offered_demand(session, world, [(world.society, [make_expert(session, societies=[world.society])])])
     [offer] = offers_of(session, demand.id)
     # Another worker's committed expiry, unseen by the society's already loaded offer:
@@ -103,11 +108,30 @@ def test_an_answer_racing_an_expiry_loses_cleanly(session: Session, world: World
         if answer == "accept"
         else (lambda: workflow.decline(session, society, offer.id, "任务饱和", now=NOW))
     )
-    with pytest.raises(Conflict, match="刚刚被他人办理过"):
+    with pytest.raises(IllegalTransition, match="当前状态为「已过期」"):
         move()
     assert counts(session) == before
-    session.refresh(offer)
     assert offer.status is OfferStatus.EXPIRED
+
+
+def test_a_move_on_an_offer_another_transaction_changed_changes_nothing(session: Session, world: World) -> None:
+    demand = offered_demand(session, world, [(world.society, []), (world.other_society, [])])
+    _, theirs = offers_of(session, demand.id)
+    # declined in another transaction after this one loaded the offer as pending:
+    session.execute(
+        update(Offer)
+        .where(Offer.id == theirs.id)
+        .values(status=OfferStatus.DECLINED)
+        .execution_options(synchronize_session=False)
+    )
+    assert theirs.status is OfferStatus.PENDING
+    before = counts(session)
+    assert move_offer(session, world.actor("society"), theirs, "supersede", now=NOW, strict=False) is None
+    set_committed_value(theirs, "status", OfferStatus.PENDING)  # loaded stale once more
+    with pytest.raises(Conflict, match="刚刚被他人办理过"):
+        move_offer(session, Actor.system(), theirs, "expire", now=NOW)
+    assert counts(session) == before
+    assert theirs.status is OfferStatus.DECLINED
 
 
 def test_a_society_is_reminded_once_before_its_offer_expires(session: Session, world: World) -> None:
