@@ -22,6 +22,8 @@ from bot.protocol.errors import MalformedMessage
 HANDLED_TYPES = frozenset({"text", "voice", "image", "event"})
 OPENID_CHARS = 64
 NAME_CHARS = 64
+TYPE_CHARS = 32
+"""Column widths of ``InboundMessage.event`` and ``.msg_type``: longer names are cut, not refused."""
 INT64_MAX = 2**63 - 1
 
 
@@ -83,7 +85,7 @@ def parse_message(fields: dict[str, Any], raw_xml: str) -> ParsedMessage:
         created_at = datetime.fromtimestamp(int(created), UTC)
     except (ValueError, OverflowError, OSError) as exc:
         raise MalformedMessage("CreateTime 不是有效的时间戳") from exc
-    msg_type = msg_type.strip().lower()[:NAME_CHARS]
+    msg_type = msg_type.strip().lower()[:TYPE_CHARS]
     msg_id: int | None = None
     if (raw_id := _text(fields, "MsgId")) is not None:
         try:

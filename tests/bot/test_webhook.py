@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import xmltodict
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.app import create_app
 from bot.simulator import SimulatedPlatform, WeChatSimulator, message_xml
@@ -210,3 +211,26 @@ def test_a_reply_echoing_user_text_with_cdata_terminator_is_valid_xml_with_the_t
     echoed = [r.text for r in replies if r.text and "]]>" in r.text]
     assert echoed, [r.text for r in replies]  # the bot proposes the description as the title
     assert "鲍鱼]]>大量死亡" in echoed[0]
+
+
+def test_overlong_type_and_event_names_are_cut_to_their_columns_not_a_500(
+    wechat: WeChatSimulator, platform: SimulatedPlatform, bound_db: Database
+) -> None:
+    long_type = message_xml(platform.fields(OPENID, "x" * 80))
+    long_event = platform.event(OPENID, "e" * 100)
+    assert [wechat.post(long_type).status_code, wechat.post(long_event).status_code] == [200, 200]
+    rows = sorted(inbound_rows(bound_db, OPENID), key=lambda row: row.id)
+    assert [(len(row.msg_type), len(row.event or "")) for row in rows] == [(32, 0), (5, 64)]
+
+
+def test_without_a_configured_token_the_webhook_refuses_everything(
+    tmp_path: Path, bound_db: Database, platform: SimulatedPlatform
+) -> None:
+    settings = bot_settings(tmp_path)
+    settings.wechat.token = SecretStr("")
+    with TestClient(create_app(settings, database=bound_db, keep_index=False)) as client:
+        forged = SimulatedPlatform("", APP_ID)  # anyone can sign with an empty token
+        reply = WeChatSimulator("", forged, http=client).post(forged.text(OPENID, "你好"))
+    assert reply.status_code == 503
+    assert "ZHULI_WECHAT__TOKEN" in reply.body
+    assert inbound_count(bound_db, openid=OPENID) == 0
