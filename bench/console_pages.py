@@ -5,12 +5,14 @@
 Starts a real ``zhuli serve`` on a fresh data folder (demo data loaded on first start), logs in as a
 local association, a society and the provincial center, and times the pages they open most: the
 screening queue, an offer's detail and the dashboard. Each figure is the full request as the browser
-makes it (session check, one service call, template), measured by the client, after two warm-up calls.
+makes it (session check, one service call, template), measured by the client, after two warm-up calls;
+one JSON line per page (p50 / p95 ms, sequential requests/s, page size), then the server's peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import sys
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.db import Database  # noqa: E402
 from tests.console.helpers import offer_case  # noqa: E402
-from tests.servers import serving  # noqa: E402
+from tests.servers import serving, wait_until_index_ready  # noqa: E402
 
 
 def _login(base: str, username: str) -> httpx.Client:
@@ -93,6 +95,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, serving(Path(tmp) / "var") as server:
+        # Timed once the background index build is done: the steady state a working day sees.
+        wait_until_index_ready(server.base_url, timeout=1200)
         db = Database.from_url(server.database_url)
         case = offer_case(db, _busiest_offer(db))
         db.dispose()
@@ -104,14 +108,15 @@ def main() -> None:
             ("society members", case.society_username, "/console/members"),
             ("user admin", "center-admin", "/console/users"),
         ]
-        print(f"console pages, demo data, {args.rounds} requests each (ms, client-measured over HTTP)")
         for name, user, path in pages:
-            with _login(server.base_url, user) as client:
+            client = _login(server.base_url, user)  # already open: httpx refuses a second ``with``
+            try:
                 figures = _time(client, path, args.rounds)
-            print(f"  {name:<16} {path:<28} p50 {figures['p50_ms']:>6} ms  p95 {figures['p95_ms']:>6} ms  "
-                  f"{figures['per_s']:>6}/s sequential  {figures['bytes'] / 1024:.0f} KiB")  # fmt: skip
+            finally:
+                client.close()
+            print(json.dumps({"bench": "console_pages", "page": name, "path": path, **figures}, ensure_ascii=False))
         peak = _peak_rss_mib(server.process.pid)
-        print(f"server peak RSS {peak:.0f} MiB (demo data, matching index loaded)" if peak else "server peak RSS n/a")
+        print(json.dumps({"bench": "console_pages", "server_peak_rss_mib": round(peak) if peak else None}))
 
 
 if __name__ == "__main__":
