@@ -1,4 +1,4 @@
-"""WeChat users of enterprises: one openid is one enterprise user; an enterprise may have several."""
+"""WeChat users of enterprises: one openid is one enterprise user; staff add further users of a bound enterprise."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def enterprise_actor(session: Session, openid: str) -> Actor | None:
     return Actor.of_user(user)
 
 
+def _has_users(session: Session, enterprise: Enterprise) -> bool:
+    query = select(User.id).where(User.role == Role.ENTERPRISE, User.enterprise_id == enterprise.id).limit(1)
+    return session.scalar(query) is not None
+
+
 def _username_for(openid: str) -> str:
     return ("wx-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in openid.lower()))[:64]
 
@@ -44,8 +49,10 @@ def bind_enterprise(
     """Bind a WeChat user to its enterprise, registering the enterprise on first use.
 
     The credit code's check digit is verified (:mod:`directory.credit_code`). An enterprise already
-    known by that code is reused as registered (a second openid becomes a second user of it). Binding
-    the same openid to the same enterprise again is a no-op; to another enterprise it is refused.
+    known by that code is reused as registered only while it has no user yet: credit codes are public,
+    so a stranger's openid claiming an enterprise somebody already speaks for would see its demands
+    and contacts. Such a claim is refused; the local association adds further users after checking.
+    Binding the same openid to the same enterprise again is a no-op; to another enterprise it is refused.
     """
     openid = openid.strip()
     if not openid or len(openid) > 64:
@@ -65,6 +72,11 @@ def bind_enterprise(
             return Actor.of_user(existing)
         bound = session.get(Enterprise, existing.enterprise_id)
         raise Conflict(f"该微信号已绑定企业「{bound.name if bound else ''}」，一个微信号只能绑定一家企业")
+    if enterprise is not None and _has_users(session, enterprise):
+        raise Conflict(
+            f"企业「{enterprise.name}」已由其他微信号绑定。为保护企业信息，新的微信号需经所在地科协核实后才能加入，"
+            "请联系所在地科协，或由已绑定的微信号提交需求"
+        )
     if enterprise is None:
         try:
             data = EnterpriseCreate(

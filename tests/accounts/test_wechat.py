@@ -1,4 +1,4 @@
-"""Binding WeChat users to enterprises: one openid, one enterprise user; one enterprise, many openids."""
+"""Binding WeChat users to enterprises: one openid, one enterprise user; strangers cannot claim a bound enterprise."""
 
 from __future__ import annotations
 
@@ -52,14 +52,21 @@ def test_binding_again_is_a_no_op(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(User).where(User.wechat_openid == "o-chen")) == 1
 
 
-def test_a_second_openid_becomes_a_second_user_of_the_same_enterprise(session: Session) -> None:
+def test_a_second_openid_cannot_claim_an_enterprise_that_has_a_user(session: Session) -> None:
+    """Credit codes are public: a stranger typing one must not see the enterprise's demands."""
     first = _bind(session, "o-chen")
-    second = _bind(session, "o-lin", name="随便写的名字")
-    assert second.enterprise_id == first.enterprise_id  # type: ignore[attr-defined]
-    assert second.user_id != first.user_id  # type: ignore[attr-defined]
-    enterprise = session.get(Enterprise, first.enterprise_id)  # type: ignore[attr-defined]
-    assert enterprise is not None
-    assert enterprise.name == "晋江恒达鞋业有限公司"
+    with pytest.raises(Conflict, match="已由其他微信号绑定"):
+        _bind(session, "o-stranger", name="随便写的名字")
+    assert enterprise_actor(session, "o-stranger") is None
+    assert session.scalar(select(func.count()).select_from(User).where(User.wechat_openid == "o-stranger")) == 0
+    assert enterprise_actor(session, "o-chen") == first
+
+
+def test_a_known_enterprise_without_users_is_claimed_by_its_first_openid(session: Session) -> None:
+    enterprise = make_enterprise(session, credit_code=CODE)
+    actor = _bind(session, "o-chen", name="随便写的名字")
+    assert actor.enterprise_id == enterprise.id  # type: ignore[attr-defined]
+    assert session.get(Enterprise, enterprise.id).name == enterprise.name  # type: ignore[union-attr]
 
 
 def test_an_openid_cannot_switch_enterprise(session: Session) -> None:

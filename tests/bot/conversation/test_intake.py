@@ -179,3 +179,20 @@ def test_asking_for_staff_again_within_the_hour_notifies_once(session: Session) 
     chat.now += timedelta(hours=2)
     assert "已通知" in chat.say("人工")
     assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "help.request")).all()) == 2
+
+
+def test_a_stranger_typing_a_bound_enterprises_code_is_refused_and_sees_nothing(session: Session) -> None:
+    """Credit codes are public: the second openid gets no demand submitted and no view of the first's."""
+    owner = Chat(session, "o-owner")
+    owner.say(f"晋江恒达鞋业有限公司 {CODE}，在晋江，联系人王明 13905951234。我们的鞋底低温下开裂，需要改进配方")
+    for answer in ("跳过", "跳过", "面议", "不限", "提交"):
+        owner.say(answer)
+    assert len(_demands(session)) == 1
+
+    stranger = Chat(session, "o-stranger")
+    stranger.say(f"晋江恒达鞋业有限公司 {CODE}，在晋江，联系人李四 13905950000。我们的鞋底低温下开裂，需要改进配方")
+    replies = [stranger.say(answer) for answer in ("跳过", "跳过", "面议", "不限", "提交")]
+    assert "已由其他微信号绑定" in replies[-1]
+    assert len(_demands(session)) == 1
+    assert session.scalar(select(User).where(User.wechat_openid == "o-stranger")) is None
+    assert "鞋底" not in stranger.say("我的需求")
