@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from api import console
 from api.access import principal_of
 from api.body_guard import BodyGuardMiddleware
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.metrics import Metrics, MetricsMiddleware
@@ -89,6 +90,8 @@ def create_app(
         description="福建省创新驱动助力工程：企业技术需求与专家、学会的智能匹配和对接服务",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from the vendored assets
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -148,6 +151,7 @@ def create_app(
     app.include_router(wechat.router)
     console.install(app)
     install_openapi(app)
+    install_docs(app)
     return app
 
 

@@ -144,7 +144,3 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON.")]
         for key, value in report.items():
             typer.echo(f"{key}: {value}")
     raise typer.Exit(0 if healthy else 1)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()

@@ -245,9 +245,7 @@ def dense_baseline(engine: MatchingEngine, store: LoadedStore, encoder: Encoder)
             for i in store.demand_ids
         ]
         vectors = embed_texts(session, encoder, texts, "query")
-    k = min(MRR_DEPTH, int(index.experts.ntotal))
-    with index.lock.read():
-        _, ids = index.experts.search(vectors, k)
+    ids = index.search_experts(vectors, min(MRR_DEPTH, index.counts()["experts"]))
     for row in ids:
         rankings.append([store.expert_code[int(i)] for i in row if i >= 0])
     return rankings

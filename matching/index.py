@@ -285,7 +285,29 @@ class ExpertIndex:
                 self.lexical = snapshot
                 self._lexical_generation = generation
 
-    # -- reading (callers hold ``lock.read()``) -----------------------------------------------
+    # -- reading for callers outside the index: each takes the read lock itself -------------------
+
+    def cards_of(self, expert_ids: Iterable[int]) -> dict[int, ExpertCard | None]:
+        """Each expert's card, ``None`` for one no longer indexed (removed by a sync meanwhile)."""
+        with self.lock.read():
+            return {e: self.cards.get(e) for e in expert_ids}
+
+    def society_entries(self) -> dict[int, tuple[str, str]]:
+        """Every indexed society: id -> (code, name)."""
+        with self.lock.read():
+            return dict(self.society_names)
+
+    def labels_of(self, work_ids: Iterable[int]) -> dict[int, WorkLabel | None]:
+        with self.lock.read():
+            return {w: self.work_labels.get(w) for w in work_ids}
+
+    def search_experts(self, queries: np.ndarray, k: int) -> np.ndarray:
+        """Ids of the ``k`` nearest expert profile vectors per query row (``-1`` pads)."""
+        with self.lock.read():
+            _, ids = self.experts.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        return np.asarray(ids)
+
+    # -- reading inside the matcher (callers hold ``lock.read()``) ------------------------------
 
     def experts_of_key(self, key: str) -> list[tuple[int, int | None]]:
         """``(expert id, work id)`` pairs holding a document; work id ``None`` for an own document."""

@@ -149,9 +149,8 @@ def rank_experts(
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     loads = inputs.loads
     enterprise_org = _org(demand.enterprise_name)
-    with index.lock.read():
-        cards = {e: index.cards.get(e) for e in relevance}
-        active_societies = set(index.society_names)
+    cards = index.cards_of(relevance)
+    active_societies = set(index.society_entries())
     ranked: list[RankedExpert] = []
     left_out: list[tuple[float, ExcludedExpert]] = []
     # Candidates come in relevance order and a preference multiplies by at most ``1 + max_bonus``:
@@ -203,8 +202,8 @@ def _rank_societies(
     demand = inputs.demand
     best = ranked[0].score if ranked else 0.0
     stations = inputs.stations
-    with index.lock.read():
-        names = {sid: index.society_names[sid] for sid in candidates if sid in index.society_names}
+    indexed = index.society_entries()
+    names = {sid: indexed[sid] for sid in candidates if sid in indexed}
     region_name = inputs.region_names
     scored: list[tuple[float, SocietyMatch]] = []
     for society_id in candidates:
@@ -315,8 +314,7 @@ def rank_match(
     explained = top if explain else []
     region_name = inputs.region_names
     best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
-    with index.lock.read():
-        labels = {w: index.work_labels.get(w) for ws in best_works.values() for w, _ in ws}
+    labels = index.labels_of(w for ws in best_works.values() for w, _ in ws)
     words = (
         [(w, i) for w in query_words(demand.keywords, demand_text(demand)) for i in index.vocab.lookup([w])]
         if explain

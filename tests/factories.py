@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from directory import credit_code
+from directory.profiles import record_change
 from directory.regions import sync_regions
 from models import (
     Demand,
@@ -17,6 +18,7 @@ from models import (
     Enterprise,
     Expert,
     ExpertWork,
+    ProfileChangeKind,
     Role,
     Society,
     SocietyMembership,
@@ -36,6 +38,8 @@ def make_society(session: Session, **overrides: Any) -> Society:
     values.update(overrides)
     society = Society(**values)
     session.add(society)
+    session.flush()
+    record_change(session, ProfileChangeKind.SOCIETY, society.id)  # as the directory's writers do
     session.flush()
     return society
 
@@ -73,6 +77,7 @@ def make_expert(session: Session, *, societies: list[Society] | None = None, **o
         session.add(ExpertWork(expert_id=expert.id, **w))
     for s in societies or []:
         session.add(SocietyMembership(expert_id=expert.id, society_id=s.id))
+    record_change(session, ProfileChangeKind.EXPERT, expert.id)  # so the matching index sees it
     session.flush()
     return expert
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,6 +11,7 @@ from core.db import Database
 from core.settings import Settings
 from directory import credit_code
 from models import Enterprise
+from tests.factories import make_enterprise
 
 
 def test_healthz_reports_database_migrations_and_index(client: TestClient, backend: str) -> None:
@@ -109,8 +112,30 @@ def test_regions_cover_fujian_with_demonstration_areas(client: TestClient) -> No
     assert all(r["is_demonstration"] for r in demo)
 
 
-def test_home_page_is_chinese_and_counts_enterprises(client: TestClient) -> None:
+def _enterprises_shown(page: str) -> int:
+    found = re.search(r"<th>企业</th><td>(\d+)</td>", page)
+    assert found is not None, page
+    return int(found.group(1))
+
+
+def test_home_page_is_chinese_and_counts_enterprises(client: TestClient, session: Session) -> None:
     before = client.get("/")
     assert before.status_code == 200
     assert "创新驱动助力工程" in before.text
-    assert "接口文档" in before.text
+    make_enterprise(session)
+    make_enterprise(session)
+    session.commit()
+    after = client.get("/").text
+    assert _enterprises_shown(after) == _enterprises_shown(before.text) + 2
+
+
+def test_docs_page_loads_swagger_ui_from_our_own_static_files(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets
+    assert all(a.startswith("/static/vendor/swagger-ui-dist/") for a in assets), assets  # no CDN
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert "cdn" not in page.text.lower()
+    assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN

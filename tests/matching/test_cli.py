@@ -153,3 +153,15 @@ def test_match_sizes_are_bounded_like_the_api(
     assert result.exit_code == 1
     assert words in result.output
     assert "之间" in result.output
+
+
+def test_the_readme_eval_example_runs_on_the_shipped_sample(cli: typer.Typer, data_dir: tuple[Path, int]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = next(line for line in readme.splitlines() if "zhuli eval " in line)
+    path = example.split("zhuli eval ", 1)[1].split()[0]
+    assert not path.startswith("..")  # a user's clone has nothing outside it
+    result = CliRunner().invoke(cli, ["eval", str(Path(__file__).resolve().parents[2] / path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["n_demands"] == 5
+    assert report["experts"]["ndcg@10"] >= 0.8

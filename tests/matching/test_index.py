@@ -240,3 +240,35 @@ def test_searches_run_safely_while_profiles_change(fresh_database: Database, mak
     assert searches[0] > 0
     with fresh_database.unit_of_work() as session:
         _assert_matches_database(engine, session)
+
+
+def test_factory_experts_reach_the_index(session: Session, make_engine: EngineFactory) -> None:
+    from tests.factories import make_expert, make_society
+
+    engine = make_engine()
+    engine.ensure_ready(session)
+    society = make_society(session, name="测试茶学会", description="乌龙茶加工")
+    expert = make_expert(session, societies=[society], fields="乌龙茶做青", works=[{"title": TEA[0]}])
+    assert engine.sync(session) == 2
+    index = engine.index
+    assert index is not None
+    assert expert.id in index.expert_ids()
+    assert society.id in index.society_ids()
+
+
+def test_index_readers_take_the_read_lock_themselves(session: Session, make_engine: EngineFactory) -> None:
+    expert = add_expert(session, "B1", works=[BATTERY])
+    engine = make_engine()
+    engine.ensure_ready(session)
+    index = engine.index
+    assert index is not None
+    got: list[object] = []
+    with index.lock.write():  # a sync replacing vectors
+        reader = threading.Thread(target=lambda: got.append(index.cards_of([expert.id])), daemon=True)
+        reader.start()
+        reader.join(0.3)
+        assert got == []  # waited for the writer instead of reading half-applied state
+    reader.join(5)
+    card = got[0][expert.id]  # type: ignore[index]
+    assert card is not None
+    assert card.name == "专家B1"
