@@ -24,8 +24,9 @@ from tests.servers import Served
 pytestmark = pytest.mark.usefixtures("index_ready")
 
 
-def _offered(console_server: Served, db: Database, *, skip_regions: tuple[str, ...] = ()) -> OfferCase:
-    demand = submitted_demand(db, skip_regions=skip_regions)
+def _offered(console_server: Served, db: Database) -> OfferCase:
+    """A fresh offer: a submitted demand approved and offered (Fuzhou's are left to the screening tests)."""
+    demand = submitted_demand(db, skip_regions=("350100",))
     offers = approve_and_offer(console_server.data_dir, db, demand)
     assert offers, f"demand {demand.id} got no offers"
     return offer_case(db, offers[0])
