@@ -91,6 +91,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         fields = {".".join(str(p) for p in e.get("loc", ())): explain_validation_error(e) for e in exc.errors()}
         if is_console(request):
+            if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+                # A console URL naming an impossible id (0, negative, beyond 32 bits) names nothing.
+                return error_response(request, 404, "找不到该页面：链接中的编号无效")
             return validation_response(request, fields)
         return JSONResponse(_body("validation_failed", "请求参数有误，请检查后重试", fields=fields), 422)
 

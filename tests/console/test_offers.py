@@ -151,3 +151,17 @@ def test_a_society_opening_another_societys_offer_is_refused(
     )
     assert refused.status == 404
     assert _offer_status(server_db, case.offer_id) is OfferStatus.PENDING
+
+
+def test_console_urls_with_impossible_ids_are_not_found_never_a_500(console: Console) -> None:
+    page = console.login("center-admin")
+    for path in (
+        "/console/demands/99999999999999999999999",
+        "/console/offers/0",
+        "/console/members/-4",
+        "/console/users/4294967296",
+    ):
+        response = page.goto(console.base_url + path)
+        assert response is not None
+        assert response.status == 404, path
+        expect(page.get_by_test_id("error-page")).to_contain_text("编号无效")

@@ -20,6 +20,7 @@ from api.console.deps import ViewerDep
 from api.console.forms import ReasonField, parse_filters
 from api.console.web import render
 from api.deps import MatchingDep, ReadSessionDep, SessionDep, SettingsDep
+from api.params import IdPath
 from directory.societies import SocietyFilters, list_societies
 from models import DemandCategory, DemandStatus
 from workflow import DemandFilters, Page, dockings, offers
@@ -94,7 +95,7 @@ def confirmations(
 
 
 @router.get("/console/demands/{demand_id}", response_class=HTMLResponse)
-def demand_page(request: Request, demand_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
+def demand_page(request: Request, demand_id: IdPath, viewer: ViewerDep, session: ReadSessionDep) -> Response:
     detail = workflow.demand_detail(session, viewer.actor, demand_id)
     context: dict[str, object] = {"title": detail.title, "d": detail}
     if "reroute" in detail.actions:
@@ -107,7 +108,7 @@ def demand_page(request: Request, demand_id: int, viewer: ViewerDep, session: Re
 @router.get("/console/demands/{demand_id}/suggestions", response_class=HTMLResponse)
 def live_suggestions(
     request: Request,
-    demand_id: int,
+    demand_id: IdPath,
     viewer: ViewerDep,
     session: ReadSessionDep,
     engine: MatchingDep,
@@ -121,7 +122,7 @@ def live_suggestions(
 
 @router.post("/console/demands/{demand_id}/approve")
 def approve(
-    demand_id: int, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
+    demand_id: IdPath, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
 ) -> Response:
     workflow.approve(session, viewer.actor, demand_id, note=note or None)
     return flash.redirect(f"/console/demands/{demand_id}", "已审核通过，系统将把需求推荐给匹配的学会")
@@ -129,7 +130,7 @@ def approve(
 
 @router.post("/console/demands/{demand_id}/reroute")
 def reroute(
-    demand_id: int,
+    demand_id: IdPath,
     viewer: ViewerDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -143,7 +144,7 @@ def reroute(
 
 @router.post("/console/demands/{demand_id}/confirm-docking")
 def confirm(
-    demand_id: int, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
+    demand_id: IdPath, viewer: ViewerDep, session: SessionDep, note: Annotated[str, Form(max_length=2000)] = ""
 ) -> Response:
     """The local association confirms the society's acceptance and team: the docking starts."""
     dockings.confirm_docking(session, viewer.actor, demand_id, note=note or None)
@@ -152,7 +153,7 @@ def confirm(
 
 @router.post("/console/demands/{demand_id}/agreement")
 def agreement(
-    demand_id: int,
+    demand_id: IdPath,
     viewer: ViewerDep,
     session: SessionDep,
     signed_on: Annotated[date, Form()],
@@ -166,19 +167,19 @@ def agreement(
 
 @router.post("/console/demands/{demand_id}/outcome")
 def outcome(
-    demand_id: int, viewer: ViewerDep, session: SessionDep, text: Annotated[str, Form(min_length=2, max_length=5000)]
+    demand_id: IdPath, viewer: ViewerDep, session: SessionDep, text: Annotated[str, Form(min_length=2, max_length=5000)]
 ) -> Response:
     dockings.report_outcome(session, viewer.actor, demand_id, text)
     return flash.redirect(f"/console/demands/{demand_id}", "已报告合作成果，企业将收到评价邀请")
 
 
 @router.post("/console/demands/{demand_id}/return")
-def return_for_info(demand_id: int, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
+def return_for_info(demand_id: IdPath, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
     workflow.return_for_info(session, viewer.actor, demand_id, reason)
     return flash.redirect(f"/console/demands/{demand_id}", "已退回企业补充信息，企业将在微信中收到通知")
 
 
 @router.post("/console/demands/{demand_id}/reject")
-def reject(demand_id: int, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
+def reject(demand_id: IdPath, viewer: ViewerDep, session: SessionDep, reason: ReasonField) -> Response:
     workflow.reject(session, viewer.actor, demand_id, reason)
     return flash.redirect(f"/console/demands/{demand_id}", "已不予通过，企业将收到原因说明")

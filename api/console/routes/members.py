@@ -18,6 +18,7 @@ from api.console.deps import ViewerDep
 from api.console.web import render
 from api.deps import ReadSessionDep, SessionDep, SettingsDep
 from api.errors import explain_validation_error
+from api.params import IdPath
 from core.errors import ValidationFailed
 from directory.experts import ExpertFilters, ExpertUpdate, expert_detail, list_experts, update_expert
 from directory.regions import region_rows
@@ -56,7 +57,7 @@ def _profile_page(
     request: Request,
     viewer: ViewerDep,
     session: Session,
-    expert_id: int,
+    expert_id: IdPath,
     *,
     sent: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
@@ -76,14 +77,14 @@ def _profile_page(
 
 
 @router.get("/console/members/{expert_id}", response_class=HTMLResponse)
-def member_page(request: Request, expert_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
+def member_page(request: Request, expert_id: IdPath, viewer: ViewerDep, session: ReadSessionDep) -> Response:
     return _profile_page(request, viewer, session, expert_id)
 
 
 @router.post("/console/members/{expert_id}", response_class=HTMLResponse)
 def edit_member(
     request: Request,
-    expert_id: int,
+    expert_id: IdPath,
     viewer: ViewerDep,
     session: SessionDep,
     name: Annotated[str, Form(max_length=200)] = "",

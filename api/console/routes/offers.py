@@ -13,6 +13,7 @@ from api.console.deps import ViewerDep
 from api.console.forms import ReasonField
 from api.console.web import render
 from api.deps import ReadSessionDep, SessionDep, SettingsDep
+from api.params import IdPath
 from core.errors import ValidationFailed
 from directory.experts import expert_detail
 from workflow import Page
@@ -64,7 +65,7 @@ def _offer_page(
     request: Request,
     viewer: ViewerDep,
     session: Session,
-    offer_id: int,
+    offer_id: IdPath,
     *,
     team: list[int] | None = None,
     note: str = "",
@@ -81,14 +82,14 @@ def _offer_page(
 
 
 @router.get("/console/offers/{offer_id}", response_class=HTMLResponse)
-def offer_page(request: Request, offer_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
+def offer_page(request: Request, offer_id: IdPath, viewer: ViewerDep, session: ReadSessionDep) -> Response:
     return _offer_page(request, viewer, session, offer_id)
 
 
 @router.get("/console/offers/{offer_id}/members", response_class=HTMLResponse)
 def members(
     request: Request,
-    offer_id: int,
+    offer_id: IdPath,
     viewer: ViewerDep,
     session: ReadSessionDep,
     q: Annotated[str, Query(max_length=50)] = "",
@@ -101,7 +102,7 @@ def members(
 @router.post("/console/offers/{offer_id}/accept", response_class=HTMLResponse)
 def accept_offer(
     request: Request,
-    offer_id: int,
+    offer_id: IdPath,
     viewer: ViewerDep,
     session: SessionDep,
     team: Annotated[list[int], Form(max_length=50)] = [],  # noqa: B006 — FastAPI copies form defaults
@@ -127,7 +128,7 @@ def accept_offer(
 
 @router.post("/console/offers/{offer_id}/decline")
 def decline_offer(
-    offer_id: int, viewer: ViewerDep, session: SessionDep, settings: SettingsDep, reason: ReasonField
+    offer_id: IdPath, viewer: ViewerDep, session: SessionDep, settings: SettingsDep, reason: ReasonField
 ) -> Response:
     decline(session, viewer.actor, offer_id, reason, policy=settings.workflow)
     return flash.redirect(f"/console/offers/{offer_id}", "已婉拒该推荐，原因已告知推荐方")

@@ -21,6 +21,7 @@ from api.console.deps import ViewerDep
 from api.console.web import render
 from api.deps import ReadSessionDep, SessionDep, SettingsDep
 from api.errors import explain_validation_error
+from api.params import IdPath
 from core.errors import Conflict, ValidationFailed
 from directory.editing import require_role
 from directory.regions import region_rows
@@ -149,14 +150,14 @@ def create_user(
 
 
 @router.get("/console/users/{user_id}", response_class=HTMLResponse)
-def user_page(request: Request, user_id: int, viewer: ViewerDep, session: ReadSessionDep) -> Response:
+def user_page(request: Request, user_id: IdPath, viewer: ViewerDep, session: ReadSessionDep) -> Response:
     user = admin.user_detail(session, viewer.actor, user_id)
     context = {"title": user.display_name, "u": user, "is_self": user.id == viewer.actor.user_id}
     return render(request, "users/detail.html", context | _choices(session, viewer), viewer=viewer)
 
 
 @router.post("/console/users/{user_id}/active")
-def set_active(user_id: int, viewer: ViewerDep, session: SessionDep, active: Annotated[bool, Form()]) -> Response:
+def set_active(user_id: IdPath, viewer: ViewerDep, session: SessionDep, active: Annotated[bool, Form()]) -> Response:
     user = admin.set_user_active(session, viewer.actor, user_id, active)
     done = "已重新启用" if active else "已停用，该用户的登录随即失效"
     return flash.redirect(f"/console/users/{user_id}", f"用户 {user.username} {done}")
@@ -164,7 +165,10 @@ def set_active(user_id: int, viewer: ViewerDep, session: SessionDep, active: Ann
 
 @router.post("/console/users/{user_id}/password")
 def reset_password(
-    user_id: int, viewer: ViewerDep, session: SessionDep, password: Annotated[str, Form(min_length=1, max_length=128)]
+    user_id: IdPath,
+    viewer: ViewerDep,
+    session: SessionDep,
+    password: Annotated[str, Form(min_length=1, max_length=128)],
 ) -> Response:
     user = admin.reset_password(session, viewer.actor, user_id, password)
     return flash.redirect(f"/console/users/{user_id}", f"已重置 {user.username} 的密码，请通过安全渠道告知本人")
@@ -172,7 +176,7 @@ def reset_password(
 
 @router.post("/console/users/{user_id}/scope")
 def change_scope(
-    user_id: int,
+    user_id: IdPath,
     viewer: ViewerDep,
     session: SessionDep,
     role: Annotated[str, Form(max_length=32)],
