@@ -182,12 +182,13 @@ _Strategy = _ExpertImport | _SocietyImport
 
 
 def _lookups(session: Session) -> Lookups:
+    societies = session.execute(select(Society.code, Society.name)).all()
     codes: dict[str, str] = {}
-    for code, name in session.execute(select(Society.code, Society.name)):
+    for code, name in societies:
         short = name.removeprefix("福建省")
         for alias in (name, short, f"福建省{short}"):
             codes.setdefault(alias.lower(), code)
-    for code, _ in session.execute(select(Society.code, Society.name)):
+    for code, _ in societies:
         codes[code.lower()] = code  # a code wins over a name that happens to look like it
     return Lookups(region_codes=frozenset(session.scalars(select(Region.code))), society_codes=codes)
 

@@ -32,9 +32,6 @@ class PreparedDemand(BaseModel):
     description: str
     """Cleaned and redacted; every other character of what the user wrote is kept."""
     keywords: list[str]
-    category: DemandCategory
-    industry: str
-    """Chinese label from :data:`ingestion.classify.INDUSTRIES`, or ``""``."""
     contact_phone: str | None
     contact_email: str | None
     pii: Pii
@@ -43,6 +40,15 @@ class PreparedDemand(BaseModel):
     industry_detail: IndustryGuess
     notices: list[str]
     """Chinese sentences to tell the user (e.g. that their phone number is kept private)."""
+
+    @property
+    def category(self) -> DemandCategory:
+        return self.category_detail.category
+
+    @property
+    def industry(self) -> str:
+        """Chinese label from :data:`ingestion.classify.INDUSTRIES`, or ``""``."""
+        return self.industry_detail.industry
 
 
 def _derive_title(description: str) -> str:
@@ -90,8 +96,6 @@ def prepare_demand_text(title: str | None, description: str, *, keyword_count: i
         title=redacted_title,
         description=redacted_description,
         keywords=extract_keywords(analysed, top_k=keyword_count),
-        category=category.category,
-        industry=industry.industry,
         contact_phone=pii.contact_phone,
         contact_email=pii.contact_email,
         pii=pii,
