@@ -30,6 +30,7 @@ from api.routes import (
     offers,
     pages,
     reference,
+    statistics,
     transfer,
     users,
     wechat,
@@ -147,6 +148,7 @@ def create_app(
     app.include_router(directory.router)
     app.include_router(transfer.router)
     app.include_router(inbox.router)
+    app.include_router(statistics.router)
     app.include_router(pages.router)
     app.include_router(wechat.router)
     console.install(app)

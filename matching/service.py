@@ -27,6 +27,7 @@ from matching.embedding import embed_texts
 from matching.engine import MatchingEngine
 from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
+from matching.metrics import MATCH_SECONDS
 from matching.policy import MatchPolicy
 from matching.schemas import (
     ExcludedExpert,
@@ -307,6 +308,18 @@ def rank_match(
     ``explain=False`` leaves out keywords, supporting works and reasons (the evaluation ranks 1000
     experts per demand and needs only the order).
     """
+    with MATCH_SECONDS.time():
+        return _rank_match(engine, inputs, top_experts, top_societies, policy, explain)
+
+
+def _rank_match(
+    engine: MatchingEngine,
+    inputs: MatchInputs,
+    top_experts: int | None,
+    top_societies: int | None,
+    policy: MatchPolicy | None,
+    explain: bool,
+) -> MatchResult:
     policy = (policy or engine.policy).with_sizes(top_experts, top_societies)
     demand = inputs.demand
     ranked, excluded, evidence, vector, index = rank_experts(engine, inputs, policy)

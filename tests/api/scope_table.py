@@ -66,6 +66,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/auth/token"): Case(_url("/api/auth/token", data={}), same(422, "anonymous", *EVERY_USER)),
     ("GET", "/api/auth/me"): Case(_url("/api/auth/me"), same(200, *EVERY_USER)),
     ("GET", "/api/regions"): Case(_url("/api/regions"), same(200, "anonymous", *EVERY_USER)),
+    ("GET", "/api/statistics"): Case(
+        _url("/api/statistics"), same(200, "la_quanzhou", "la_fuzhou", "center", "department")
+    ),
     ("POST", "/api/enterprises"): Case(_new_enterprise, same(201, *MANAGERS)),
     # users
     ("GET", "/api/users"): Case(_url("/api/users"), same(200, *MANAGERS)),

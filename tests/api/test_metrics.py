@@ -39,6 +39,7 @@ def test_requests_are_counted_under_their_route_template(client: TestClient) -> 
     assert samples[("zhuli_http_request_duration_seconds_count", route)] == 2
     unmatched = (("method", "GET"), ("route", "<unmatched>"), ("status", "404"))
     assert samples[("zhuli_http_requests_total", unmatched)] == 1
+    assert ("zhuli_match_seconds_count", ()) in samples  # the matcher's own latency is exposed too
     assert not any("no/such" in dict(k[1]).get("route", "") for k in samples)
 
 

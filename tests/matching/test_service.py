@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ServiceUnavailable
@@ -100,6 +101,17 @@ def test_inactive_busy_and_same_employer_experts_are_excluded(session: Session, 
     docking.status = DockingStatus.COMPLETED
     session.flush()
     assert busy.id in _ids(match_demand(session, engine, demand.id))
+
+
+def test_each_match_is_timed_in_the_match_latency_histogram(session: Session, engine: MatchingEngine) -> None:
+    add_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY])
+    demand = make_demand(session, **SEPARATOR_DEMAND)
+    engine.ensure_ready(session)
+    before = REGISTRY.get_sample_value("zhuli_match_seconds_count") or 0.0
+    match_demand(session, engine, demand.id)
+    match_demand(session, engine, demand.id)
+    assert REGISTRY.get_sample_value("zhuli_match_seconds_count") == before + 2
+    assert (REGISTRY.get_sample_value("zhuli_match_seconds_sum") or 0.0) > 0
 
 
 def test_conflict_of_interest_rule() -> None:
