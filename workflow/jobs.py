@@ -23,6 +23,7 @@ from core.settings import Settings
 from models import Job, JobStatus
 
 if TYPE_CHECKING:
+    from bot.platform.client import WeChatApi
     from matching.engine import MatchingEngine
 
 
@@ -31,6 +32,8 @@ class JobContext:
     engine: MatchingEngine | None
     settings: Settings
     now: datetime
+    api: WeChatApi | None = None
+    """The Official Account's API, for jobs that fetch from it (None when none is configured)."""
 
 
 JobHandler = Callable[[Session, JobContext, dict[str, Any]], None]

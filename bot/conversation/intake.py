@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from accounts.wechat import bind_enterprise, enterprise_actor
+from bot import attachments
 from bot.conversation.state import Draft, Profile
 from core.errors import ValidationFailed
 from ingestion.pipeline import NOTICE_CONTACT
@@ -84,6 +85,7 @@ def submit_draft(session: Session, openid: str, draft: Draft, *, now: datetime) 
         raise ValidationFailed("需求内容超出长度限制，请精简后再提交") from exc
     created = create_draft(session, actor, data, now=now)
     demand = submit(session, actor, created.demand.id, now=now)
+    attachments.fetch_later(session, demand)
     handler = association_name(session, demand.region_code)
     contact = "、".join(p for p in (draft.contact_name, draft.contact_phone, draft.contact_email) if p)
     notices = [n for n in created.notices if n != NOTICE_CONTACT]

@@ -74,6 +74,7 @@ class Worker:
             self.channels += WECHAT_CHANNELS
             self.deliverer = WeChatDeliverer(db, api, settings, self.worker_id)
         if jobs:
+            import bot.attachments  # noqa: F401 - the demand.attachments job
             import workflow.tasks  # noqa: F401 - fills the HANDLERS and PERIODIC registries
         self.scheduler = PeriodicScheduler()
         self.runner = JobRunner(db, settings, self.worker_id, self._context)
@@ -83,7 +84,7 @@ class Worker:
         """On PostgreSQL an idle worker wakes as soon as rows are added (:mod:`workflow.worker.wake`)."""
 
     def _context(self, now: datetime) -> JobContext:
-        return JobContext(engine=self.engine, settings=self.settings, now=now)
+        return JobContext(engine=self.engine, settings=self.settings, now=now, api=self.api)
 
     # -- one round -------------------------------------------------------------------------------
     def run_once(self) -> int:
