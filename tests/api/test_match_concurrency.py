@@ -60,7 +60,8 @@ class World:
 @contextmanager
 def _served(db: Database, engine: MatchingEngine, settings: Settings) -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(create_app(settings, database=db, matching=engine, keep_index=False), port=port)
+    app = create_app(settings, database=db, matching=engine, keep_index=False)
+    config = uvicorn.Config(app, port=port, log_config=None)  # keep uvicorn off the process's loggers
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
