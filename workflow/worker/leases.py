@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.settings import WorkerSettings
@@ -85,24 +85,9 @@ def claim_notifications(
         select(Notification.id)
         .where(_notification_due(now), Notification.channel.in_(channels))
         .order_by(Notification.next_attempt_at, Notification.id)
-        .limit(limit)
     )
-    picked = list(session.scalars(_skip_locked(session, pick)))
-    if not picked:
-        return []
-    statement = (
-        update(Notification)
-        .where(Notification.id.in_(picked), _notification_due(now))
-        .values(
-            status=NotificationStatus.SENDING,
-            locked_by=worker_id,
-            locked_until=now + timedelta(seconds=lease_seconds),
-            attempts=Notification.attempts + 1,
-        )
-        .returning(Notification.id)
-    )
-    ids = session.execute(statement, execution_options={"synchronize_session": False}).scalars().all()
-    return sorted(ids)
+    due = _notification_due(now)
+    return _claim(session, Notification, pick, due, NotificationStatus.SENDING, worker_id, now, lease_seconds, limit)
 
 
 def extend_notification_leases(
@@ -126,20 +111,39 @@ def extend_notification_leases(
 
 def claim_jobs(session: Session, *, worker_id: str, now: datetime, lease_seconds: float, limit: int) -> list[int]:
     """Claim up to ``limit`` due jobs (oldest first); each claim counts as an attempt."""
-    pick = select(Job.id).where(_job_due(now)).order_by(Job.run_after, Job.id).limit(limit)
-    picked = list(session.scalars(_skip_locked(session, pick)))
+    pick = select(Job.id).where(_job_due(now)).order_by(Job.run_after, Job.id)
+    return _claim(session, Job, pick, _job_due(now), JobStatus.RUNNING, worker_id, now, lease_seconds, limit)
+
+
+def _claim(
+    session: Session,
+    model: type[Notification] | type[Job],
+    pick: Select[Any],
+    due: ColumnElement[bool],
+    running: NotificationStatus | JobStatus,
+    worker_id: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+) -> list[int]:
+    """Pick due ids (skipping rows another worker has locked), then lease those still due to us.
+
+    Two statements, not ``UPDATE … IN (SELECT … LIMIT n SKIP LOCKED)``: PostgreSQL may re-run that
+    subquery and claim more rows than asked.
+    """
+    picked = list(session.scalars(_skip_locked(session, pick.limit(limit))))
     if not picked:
         return []
     statement = (
-        update(Job)
-        .where(Job.id.in_(picked), _job_due(now))
+        update(model)
+        .where(model.id.in_(picked), due)
         .values(
-            status=JobStatus.RUNNING,
+            status=running,
             locked_by=worker_id,
             locked_until=now + timedelta(seconds=lease_seconds),
-            attempts=Job.attempts + 1,
+            attempts=model.attempts + 1,
         )
-        .returning(Job.id)
+        .returning(model.id)
     )
     ids = session.execute(statement, execution_options={"synchronize_session": False}).scalars().all()
     return sorted(ids)
