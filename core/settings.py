@@ -139,6 +139,21 @@ class ReportingSettings(BaseModel):
     """How many months the by-month series covers."""
 
 
+class ProgramSettings(BaseModel):
+    """The programme's own management: monthly progress reports (``ZHULI_PROGRAM__...``)."""
+
+    report_due_day: int = Field(default=10, ge=1, le=28)
+    """A unit's report on a month is due by this day of the next month (Beijing time, end of the day)."""
+    report_reminder_days: int = Field(default=3, ge=1, le=27)
+    """Remind a unit that has not handed in its report this many days before the due day."""
+    report_escalation_days: int = Field(default=5, ge=1, le=60)
+    """A report this many days overdue is escalated to the provincial center."""
+    report_lookback_months: int = Field(default=3, ge=1, le=24)
+    """Months (before the current one) the overdue list and the reminders look at."""
+    max_summary_chars: int = Field(default=5000, ge=200, le=50_000)
+    """Longest narrative of a report."""
+
+
 class ApiSettings(BaseModel):
     """The REST API's own knobs."""
 
@@ -211,6 +226,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    program: ProgramSettings = Field(default_factory=ProgramSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
 

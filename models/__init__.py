@@ -16,6 +16,7 @@ from models.enums import (
     PilotStatus,
     ProfileChangeKind,
     RegionLevel,
+    ReportStatus,
     Role,
     WorkKind,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "ProgressReport",
     "Region",
     "RegionLevel",
+    "ReportStatus",
     "Role",
     "ServiceStation",
     "Society",

@@ -163,6 +163,27 @@ class PilotStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+class ReportStatus(enum.StrEnum):
+    """A monthly progress report (seed art. 14): the unit drafts and submits, the center accepts or returns."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return REPORT_STATUS_LABELS[self]
+
+
+REPORT_STATUS_LABELS: dict[ReportStatus, str] = {
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "已报送，待中心审核",
+    ReportStatus.ACCEPTED: "已通过",
+    ReportStatus.RETURNED: "已退回，待修改",
+}
+
+
 class WorkKind(enum.StrEnum):
     PAPER = "paper"
     PATENT = "patent"

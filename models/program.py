@@ -9,17 +9,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, TimestampMixin, str_enum, utcnow
-from models.enums import EvaluationGrade, PilotStatus
+from models.base import Base, TimestampMixin, str_enum
+from models.enums import EvaluationGrade, PilotStatus, ReportStatus
 
 _ONE_ORG = "(society_id IS NULL) <> (local_association_id IS NULL)"
 
 
 class ProgressReport(TimestampMixin, Base):
-    """Monthly report of last month's progress (seed art. 14)."""
+    """Monthly report of last month's progress (seed art. 14), owed by every participating unit.
+
+    Zhuli pre-fills the figures (``stats``, computed at ``computed_at`` from the unit's scope); the
+    unit may correct one only with a reason (``corrections``: ``{figure: {"value", "reason", "by",
+    "at"}}``), so the computed value is never lost. Moves: see :mod:`program.reports`. A row written
+    without a status (historic reports imported or loaded as demo data) is an accepted one.
+    """
 
     __tablename__ = "progress_reports"
     __table_args__ = (
@@ -37,8 +43,24 @@ class ProgressReport(TimestampMixin, Base):
     """The reported month (the previous calendar month at submission)."""
     summary: Mapped[str] = mapped_column(Text)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The figures Zhuli computed for the unit's scope and month (see :data:`program.figures.FIGURES`)."""
+    corrections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    status: Mapped[ReportStatus] = mapped_column(
+        str_enum(ReportStatus, "report_status"), server_default=ReportStatus.ACCEPTED.value, index=True
+    )
+    computed_at: Mapped[datetime | None]
     submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The latest submission (None while a draft never submitted)."""
+    first_submitted_at: Mapped[datetime | None]
+    """The first submission: what punctuality is judged by."""
+    reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the center returned it (kept after a resubmission until the next review)."""
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Evaluation(TimestampMixin, Base):

@@ -75,6 +75,7 @@ class Worker:
             self.deliverer = WeChatDeliverer(db, api, settings, self.worker_id)
         if jobs:
             import bot.attachments  # noqa: F401 - the demand.attachments job
+            import program.tasks  # noqa: F401 - the programme's periodic tasks (reports, evaluations)
             import workflow.tasks  # noqa: F401 - fills the HANDLERS and PERIODIC registries
         self.scheduler = PeriodicScheduler()
         self.runner = JobRunner(db, settings, self.worker_id, self._context)

@@ -1,0 +1,9 @@
+"""Periodic tasks of the programme (run by the worker in ``workflow/worker/``, beside
+:mod:`workflow.tasks`).
+
+Importing this module registers them with :func:`workflow.jobs.periodic`; each part of the programme
+keeps its tasks in its own module and is imported here. All are idempotent (notifications carry
+dedupe keys of their own) and safe on several workers at once.
+"""
+
+from __future__ import annotations
