@@ -27,7 +27,7 @@ def is_empty(db: Database) -> bool:
 
 
 def load_demo(db: Database) -> None:
-    from ingestion.demo import load_demo_data
+    from demo import load_demo_data
 
     with db.unit_of_work() as session:
         counts = load_demo_data(session)

@@ -39,7 +39,7 @@ def _texts(path: Path | None, workdir: Path) -> tuple[list[str], list[str]]:
 
         database = load_store(read_eval_file(path), url).database
     else:
-        from ingestion.demo import load_demo_data
+        from demo import load_demo_data
 
         database = Database.from_url(url)
         upgrade(database.engine)

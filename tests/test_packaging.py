@@ -23,7 +23,7 @@ def test_every_package_on_disk_is_listed_in_pyproject() -> None:
 
 
 def test_wheel_contains_migrations_and_data_files(tmp_path: Path) -> None:
-    """Build the real wheel and look inside: migrations, regions, dictionaries and demo code ship."""
+    """Build the real wheel and look inside: migrations, regions, dictionaries, demo code and its catalog ship."""
     # Build from a copy: setuptools writes build/ and *.egg-info into the source tree.
     source, out = tmp_path / "src", tmp_path / "dist"
     skip = shutil.ignore_patterns(".venv", "var", "build", ".git", "*.egg-info", "__pycache__", ".*_cache")
@@ -38,7 +38,8 @@ def test_wheel_contains_migrations_and_data_files(tmp_path: Path) -> None:
         "directory/data/fujian_regions.csv",
         "ingestion/dicts/userdict.txt",
         "ingestion/dicts/stopwords.txt",
-        "ingestion/demo/loader.py",
+        "demo/loader.py",
+        *(f"demo/data/{name}.json" for name in ("industries", "product_lines", "societies", "people", "governments")),
         "api/routes/pages.py",
     ):
         assert required in names, required

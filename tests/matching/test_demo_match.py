@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import Database
+from demo import load_demo_data
 from directory import credit_code
-from ingestion.demo import load_demo_data
 from matching.embedding import Encoder
 from matching.engine import MatchingEngine
 from matching.schemas import MatchResult

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ingestion.demo import lifecycle as lc
+from demo import lifecycle as lc
 from models import DemandStatus, OfferStatus, Role
 
 if TYPE_CHECKING:
-    from ingestion.demo.dataset import DemandPlan
+    from demo.dataset import DemandPlan
 
 D = DemandStatus
 NOTIFY_WINDOW = timedelta(days=30)

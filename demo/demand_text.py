@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ingestion.demo.catalog import Industry, SubField
-from ingestion.demo.catalog.base import fill
-from ingestion.demo.enterprises import EnterpriseSpec, region_name, short_region_name
+from demo.catalog import Industry, SubField, fill
+from demo.enterprises import EnterpriseSpec, region_name, short_region_name
 from models import DemandCategory
 
 C = DemandCategory

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from ingestion.demo.catalog import INDUSTRY_OF, SUBFIELDS
-from ingestion.demo.experts import ExpertPlan
-from ingestion.demo.people import EmployerKind
-from ingestion.demo.societies import SOCIETY_BY_CODE
+from demo.catalog import INDUSTRY_OF, SUBFIELDS
+from demo.experts import ExpertPlan
+from demo.people import EmployerKind
+from demo.societies import SOCIETY_BY_CODE
 from models import DemandCategory, DemandStatus, DockingStatus, OfferStatus, Role
 
 D = DemandStatus

@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.security import verify_password
+from demo import DemoCounts, load_demo_data
+from demo.catalog import INDUSTRIES, PRODUCT_LINES, SUBFIELDS
+from demo.dataset import build_dataset
+from demo.people import EMPLOYER_REGIONS
+from demo.societies import SOCIETY_BY_CODE
 from directory import credit_code
-from ingestion.demo import DemoCounts, load_demo_data
-from ingestion.demo.catalog import INDUSTRIES, SUBFIELDS
-from ingestion.demo.catalog.products import PRODUCT_LINES
-from ingestion.demo.dataset import build_dataset
-from ingestion.demo.people import EMPLOYER_REGIONS
-from ingestion.demo.societies import SOCIETY_BY_CODE
 from models import (
     AuditEvent,
     Demand,

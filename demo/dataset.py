@@ -14,13 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from ingestion.demo import lifecycle as lc
-from ingestion.demo.catalog import INDUSTRY_OF, SUBFIELDS
-from ingestion.demo.demand_text import compose
-from ingestion.demo.enterprises import EnterpriseSpec, generate_enterprises, government_enterprises
-from ingestion.demo.experts import ExpertPlan, generate_experts
-from ingestion.demo.government import GOVERNMENT_DEMANDS, GovernmentDemand
-from ingestion.demo.notices import notices_for
+from demo import lifecycle as lc
+from demo.catalog import INDUSTRY_OF, SUBFIELDS
+from demo.demand_text import compose
+from demo.enterprises import EnterpriseSpec, generate_enterprises, government_enterprises
+from demo.experts import ExpertPlan, generate_experts
+from demo.government import GOVERNMENT_DEMANDS, GovernmentDemand
+from demo.notices import notices_for
 from models import DemandCategory, DemandStatus, DockingStatus, OfferStatus, Role
 
 SEED = 20161103

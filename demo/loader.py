@@ -21,15 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.security import hash_password
+from demo.counts import DemoCounts
+from demo.dataset import DemoDataset, build_dataset
+from demo.people import area_code, mobile, office_phone, person_name
+from demo.program import EXTRA_COUNTIES
+from demo.records import load_demands, load_program
+from demo.societies import SOCIETIES, SOCIETY_BY_CODE, STATIONS
 from directory import credit_code
 from directory.profiles import SocietyIn, society_ids_by_code, upsert_experts, upsert_society
 from directory.regions import sync_regions
-from ingestion.demo.counts import DemoCounts
-from ingestion.demo.dataset import DemoDataset, build_dataset
-from ingestion.demo.people import area_code, mobile, office_phone, person_name
-from ingestion.demo.program import EXTRA_COUNTIES
-from ingestion.demo.records import load_demands, load_program
-from ingestion.demo.societies import SOCIETIES, SOCIETY_BY_CODE, STATIONS
 from models import (
     Enterprise,
     Expert,

@@ -5,11 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from directory.profiles import ExpertIn, WorkIn
-from ingestion.demo.catalog import INDUSTRIES, Industry, SubField
-from ingestion.demo.catalog.base import fill, join
-from ingestion.demo.enterprises import EnterpriseSpec, region_name
-from ingestion.demo.people import (
+from demo.catalog import INDUSTRIES, Industry, SubField, fill, join
+from demo.enterprises import EnterpriseSpec, region_name
+from demo.people import (
     EMPLOYER_REGIONS,
     EmployerKind,
     employer_kind,
@@ -18,6 +16,7 @@ from ingestion.demo.people import (
     pick_title,
     weighted,
 )
+from directory.profiles import ExpertIn, WorkIn
 from models import WorkKind
 
 BASE_EXPERTS_PER_SUBFIELD = 4

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ingestion.demo.lifecycle import CST
-from ingestion.demo.societies import SOCIETIES, SOCIETY_BY_CODE
+from demo.lifecycle import CST
+from demo.societies import SOCIETIES, SOCIETY_BY_CODE
 from models import EvaluationGrade, PilotStatus
 
 REPORT_MONTHS = ((2026, 7), (2026, 8), (2026, 9), (2026, 10))

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ingestion.demo import program
-from ingestion.demo.counts import DemoCounts
-from ingestion.demo.dataset import DemoDataset
-from ingestion.demo.lifecycle import NOW, ActorRef
+from demo import program
+from demo.counts import DemoCounts
+from demo.dataset import DemoDataset
+from demo.lifecycle import NOW, ActorRef
 from models import (
     AuditEvent,
     Demand,

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from demo.catalog import INDUSTRIES, PRODUCT_LINES, Industry, ProductLine, suffix_fits
+from demo.datafiles import read
+from demo.people import mobile, person_name
 from directory import credit_code
 from directory.regions import region_rows
-from ingestion.demo.catalog import INDUSTRIES, Industry
-from ingestion.demo.catalog.products import PRODUCT_LINES, ProductLine, suffix_fits
-from ingestion.demo.people import mobile, person_name
 
 ENTERPRISES_PER_INDUSTRY = 6
 
@@ -163,16 +163,9 @@ class GovernmentSpec:
     serial: int
 
 
-GOVERNMENTS: tuple[GovernmentSpec, ...] = (
-    GovernmentSpec("晋江市人民政府", "350582", "纺织鞋服", 40000101),
-    GovernmentSpec("安溪县人民政府", "350524", "茶叶", 40000102),
-    GovernmentSpec("德化县人民政府", "350526", "陶瓷", 40000103),
-    GovernmentSpec("长汀县人民政府", "350821", "环保", 40000104),
-    GovernmentSpec("仙游县人民政府", "350322", "家具", 40000105),
-    GovernmentSpec("平潭综合实验区管理委员会", "350128", "海上风电", 40000106),
-    GovernmentSpec("古田县人民政府", "350922", "食用菌", 40000107),
-    GovernmentSpec("南安市人民政府", "350583", "石材", 40000108),
-    GovernmentSpec("建瓯市人民政府", "350783", "林业竹业", 40000109),
+GOVERNMENTS: tuple[GovernmentSpec, ...] = tuple(
+    GovernmentSpec(raw["name"], raw["region"], raw["industry"], int(raw["serial"]))
+    for raw in read("governments.json")["governments"]
 )
 
 

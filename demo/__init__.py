@@ -4,7 +4,7 @@
 with their full history, users of every role and the programme's records; see :mod:`.loader`.
 """
 
-from ingestion.demo.counts import DemoCounts
-from ingestion.demo.loader import load_demo_data
+from demo.counts import DemoCounts
+from demo.loader import load_demo_data
 
 __all__ = ["DemoCounts", "load_demo_data"]
