@@ -29,6 +29,7 @@ from api.routes import (
     matches,
     offers,
     pages,
+    program_reports,
     reference,
     statistics,
     transfer,
@@ -149,6 +150,7 @@ def create_app(
     app.include_router(transfer.router)
     app.include_router(inbox.router)
     app.include_router(statistics.router)
+    app.include_router(program_reports.router)
     app.include_router(pages.router)
     app.include_router(wechat.router)
     console.install(app)

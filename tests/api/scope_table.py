@@ -199,3 +199,7 @@ CASES: dict[tuple[str, str], Case] = {
         _on(DemandStatus.COMPLETED, "rating", json={"rating": 5, "comment": "专家很专业"}), OWNER_OF_A
     ),
 }
+
+from tests.api.scope_program import program_cases  # noqa: E402 - the programme's endpoints, built on Case
+
+CASES.update(program_cases(Case, same))

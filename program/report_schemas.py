@@ -1,0 +1,110 @@
+"""What the monthly-report service takes and gives (the REST API serialises these, the console renders them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models import ReportStatus
+from program.units import Unit, UnitKind
+
+MAX_REASON_CHARS = 500
+
+
+class UnitRef(BaseModel):
+    kind: UnitKind
+    kind_label: str
+    id: int
+    key: str
+    """``s<society id>`` / ``l<association id>``."""
+    name: str
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitRef:
+        return cls(kind=unit.kind, kind_label=unit.kind_label, id=unit.id, key=unit.key, name=unit.name)
+
+
+class CorrectionIn(BaseModel):
+    """A unit's own value of one figure, with the reason it differs from Zhuli's."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    value: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="更正后的数值")
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="更正理由")
+
+
+class ReportEdit(BaseModel):
+    """A change of a draft or returned report: the narrative and/or corrections (``null`` removes one)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    summary: str | None = Field(default=None, max_length=50_000, description="本月进展情况")
+    corrections: dict[str, CorrectionIn | None] = Field(
+        default_factory=dict, max_length=20, description="按指标更正：指标 → {value, reason}；null 表示撤销更正"
+    )
+
+
+class FigureOut(BaseModel):
+    key: str
+    label: str
+    help: str
+    computed: str | None
+    """What Zhuli computed (None for a report stored before the figure existed)."""
+    corrected: str | None
+    reason: str | None
+    value: str | None
+    """What the report states: the corrected value if any, else the computed one."""
+
+
+class ReportSummary(BaseModel):
+    id: int
+    unit: UnitRef
+    year: int
+    month: int
+    month_label: str
+    status: ReportStatus
+    status_label: str
+    due_date: date
+    submitted_at: datetime | None
+    first_submitted_at: datetime | None
+    on_time: bool | None
+    """First submission by the due day; None while never submitted."""
+    corrected: int
+    """How many figures the unit corrected."""
+
+
+class ReportDetail(ReportSummary):
+    summary: str
+    figures: list[FigureOut]
+    computed_at: datetime | None
+    reviewed_at: datetime | None
+    review_reason: str | None
+    may_edit: bool
+    may_submit: bool
+    may_review: bool
+
+
+class ReportPage(BaseModel):
+    items: list[ReportSummary]
+    total: int
+    page: int
+    size: int
+
+
+class ReportDue(BaseModel):
+    """One unit's report on one month that is not handed in (or was returned) after its due day."""
+
+    unit: UnitRef
+    year: int
+    month: int
+    month_label: str
+    due_date: date
+    report_id: int | None
+    status: ReportStatus | None
+    status_label: str
+    """``未报送`` when there is no report at all."""
+    days_overdue: int
+    escalated: bool
+    """Overdue long enough that the provincial center was told."""
