@@ -30,6 +30,7 @@ from api.routes import (
     offers,
     pages,
     program_reports,
+    program_evaluations,
     reference,
     statistics,
     transfer,
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(inbox.router)
     app.include_router(statistics.router)
     app.include_router(program_reports.router)
+    app.include_router(program_evaluations.router)
     app.include_router(pages.router)
     app.include_router(wechat.router)
     console.install(app)

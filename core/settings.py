@@ -154,6 +154,25 @@ class ProgramSettings(BaseModel):
     """Longest narrative of a report."""
 
 
+class EvaluationSettings(BaseModel):
+    """Performance evaluation, rectification and its reminders (seed arts. 15–18; ``ZHULI_EVALUATION__...``)."""
+
+    excellent_from: float = Field(default=90.0, ge=0, le=100)
+    """A total score from this is 优秀 …"""
+    good_from: float = Field(default=75.0, ge=0, le=100)
+    """… from this 良好 …"""
+    pass_from: float = Field(default=60.0, ge=0, le=100)
+    """… from this 合格, below it 不合格."""
+    rectification_grades: list[str] = Field(default_factory=lambda: ["pass", "fail"])
+    """Grades whose unit "has problems" and owes a rectification report (合格 and 不合格)."""
+    rectification_months: int = Field(default=3, ge=1, le=24)
+    """The rectification is due this many months after the result was published (art. 17)."""
+    rectification_reminder_days: int = Field(default=14, ge=1, le=90)
+    """Remind the unit this many days before its rectification is due (once), and once when it is overdue."""
+    docking_target_days: float = Field(default=30.0, gt=0)
+    """Mean days to docking that still scores 100; slower units score ``100 × target / days``."""
+
+
 class ApiSettings(BaseModel):
     """The REST API's own knobs."""
 
@@ -227,6 +246,7 @@ class Settings(BaseSettings):
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     program: ProgramSettings = Field(default_factory=ProgramSettings)
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
 

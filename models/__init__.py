@@ -20,6 +20,18 @@ from models.enums import (
     Role,
     WorkKind,
 )
+from models.evaluations import (
+    Disqualification,
+    EvaluationIndicator,
+    EvaluationResult,
+    EvaluationReviewer,
+    EvaluationRound,
+    EvaluationScore,
+    IndicatorSource,
+    Rectification,
+    RectificationStatus,
+    RoundStatus,
+)
 from models.events import AuditEvent, Notification
 from models.experts import EmbeddingCache, Expert, ExpertWork, ProfileChange, SocietyMembership
 from models.idempotency import IdempotencyKey
@@ -76,4 +88,14 @@ __all__ = [
     "ProfileChangeKind",
     "WorkKind",
     "utcnow",
+    "Disqualification",
+    "EvaluationIndicator",
+    "EvaluationResult",
+    "EvaluationReviewer",
+    "EvaluationRound",
+    "EvaluationScore",
+    "IndicatorSource",
+    "Rectification",
+    "RectificationStatus",
+    "RoundStatus",
 ]

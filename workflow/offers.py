@@ -24,6 +24,7 @@ from matching.repository import open_loads
 from matching.service import same_organisation
 from models import Demand, Docking, DockingExpert, DockingStatus, Enterprise, Expert, Offer, OfferStatus, Society
 from models import SocietyMembership as Membership
+from program.eligibility import offerable_society
 from workflow import offer_messages as say
 from workflow.demands import clean_reason
 from workflow.notify import announce, association_recipients, enterprise_recipients, society_recipients
@@ -190,9 +191,11 @@ def reroute(
     now = now or clock.now()
     demand = lock_demand(session, visible_demand(session, actor, demand_id).id)
     check(DEMAND_TRANSITIONS["reroute"], demand.status, actor)
-    society = session.get(Society, society_id)
-    if society is None or not society.is_active:
-        raise ValidationFailed("找不到该学会（或学会已停用），请重新选择", fields={"field": "society_id"})
+    society = session.scalar(select(Society).where(Society.id == society_id, offerable_society()))
+    if society is None:
+        raise ValidationFailed(
+            "找不到该学会（或学会已停用、已被取消试点资格），请重新选择", fields={"field": "society_id"}
+        )
     earlier = session.scalar(select(Offer).where(Offer.demand_id == demand.id, Offer.society_id == society_id))
     if earlier is not None:
         raise Conflict(f"{society.name}已收到过该需求的推荐（{OFFER_STATUS_LABELS[earlier.status]}），请选择其他学会")

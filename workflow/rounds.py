@@ -30,6 +30,7 @@ from directory.regions import get_region
 from matching.schemas import MatchResult, SocietyMatch
 from matching.service import INDEX_NOT_READY, match_demand
 from models import AuditEvent, Demand, DemandMatch, DemandStatus, Enterprise, Offer, OfferStatus, Society
+from program.eligibility import offerable_society
 from workflow import offer_messages as say
 from workflow.jobs import enqueue_job
 from workflow.notify import announce, association_recipients, center_recipients, enterprise_recipients
@@ -79,7 +80,7 @@ def has_open_offers(session: Session, demand_id: int) -> bool:
 def _next_societies(session: Session, demand_id: int, snapshot: MatchResult, count: int) -> list[SocietyMatch]:
     offered = set(session.scalars(select(Offer.society_id).where(Offer.demand_id == demand_id)))
     ids = [s.society_id for s in snapshot.societies if s.society_id not in offered]
-    active = set(session.scalars(select(Society.id).where(Society.id.in_(ids), Society.is_active)))
+    active = set(session.scalars(select(Society.id).where(Society.id.in_(ids), offerable_society())))
     return [s for s in snapshot.societies if s.society_id in active][:count]
 
 

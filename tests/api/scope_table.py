@@ -203,3 +203,7 @@ CASES: dict[tuple[str, str], Case] = {
 from tests.api.scope_program import program_cases  # noqa: E402 - the programme's endpoints, built on Case
 
 CASES.update(program_cases(Case, same))
+
+from tests.api.scope_evaluations import evaluation_cases  # noqa: E402 - after Case, which it uses
+
+CASES.update(evaluation_cases(Case))
