@@ -8,5 +8,5 @@ dedupe keys of their own) and safe on several workers at once.
 
 from __future__ import annotations
 
-from program import report_tasks as _report_tasks  # noqa: F401 - reminders, overdue notices, escalation
 from program import rectification as _rectification  # noqa: F401 - rectification reminders
+from program import report_tasks as _report_tasks  # noqa: F401 - reminders, overdue notices, escalation
