@@ -20,6 +20,7 @@ from core import clock
 from core.errors import NotFound, PermissionDenied
 from models import (
     Disqualification,
+    Evaluation,
     EvaluationGrade,
     EvaluationResult,
     EvaluationReviewer,
@@ -290,3 +291,48 @@ def rectification_detail(
     today = (now or clock.now()).astimezone(BEIJING).date()
     row, result = visible_rectification(session, actor, rectification_id)
     return rectification_view(session, row, result, today)
+
+
+class LatestEvaluation(BaseModel):
+    """A unit's latest evaluation and the rectification it owes, for the programme overview."""
+
+    title: str
+    score: Decimal
+    grade_label: str
+    rectification_due: date | None
+    rectification_status_label: str | None
+    rectification_overdue: bool
+
+
+def latest_evaluations(session: Session, *, now: datetime | None = None) -> dict[str, LatestEvaluation]:
+    """Unit key (``s12`` / ``l3``) → its latest published result; a unit without one falls back to its
+    latest annual :class:`~models.Evaluation` (imported history)."""
+    today = (now or clock.now()).astimezone(BEIJING).date()
+    out: dict[str, LatestEvaluation] = {}
+    for year, row in session.execute(select(Evaluation.year, Evaluation).order_by(Evaluation.year)).all():
+        key = f"s{row.society_id}" if row.society_id is not None else f"l{row.local_association_id}"
+        owed = row.rectification_due is not None and row.rectified_at is None
+        out[key] = LatestEvaluation(
+            title=f"{year}年度绩效评价", score=row.score, grade_label=GRADE_LABELS[row.grade],
+            rectification_due=row.rectification_due,
+            rectification_status_label=None if row.rectification_due is None else "待整改" if owed else "整改已完成",
+            rectification_overdue=owed and row.rectification_due is not None and today > row.rectification_due,
+        )  # fmt: skip
+    published = session.execute(
+        select(EvaluationResult, EvaluationRound.title, Rectification)
+        .join(EvaluationRound, EvaluationRound.id == EvaluationResult.round_id)
+        .outerjoin(Rectification, Rectification.result_id == EvaluationResult.id)
+        .where(EvaluationResult.published_at.is_not(None))
+        .order_by(EvaluationResult.published_at, EvaluationResult.id)
+    ).all()
+    for result, title, rect in published:
+        key = f"s{result.society_id}" if result.society_id is not None else f"l{result.local_association_id}"
+        assert result.score is not None
+        assert result.grade is not None
+        out[key] = LatestEvaluation(
+            title=title, score=result.score, grade_label=GRADE_LABELS[result.grade],
+            rectification_due=rect.due_on if rect else None,
+            rectification_status_label=STATUS_LABELS[rect.status] if rect else None,
+            rectification_overdue=is_overdue(rect, today) if rect else False,
+        )  # fmt: skip
+    return out

@@ -1,8 +1,7 @@
 """The programme's state per participating unit, for the dashboard panel and ``GET /api/program/overview``.
 
-One row per unit: its report on the month owed now (status, due date) and its overdue reports. The
-other parts of the programme add their columns to :class:`UnitState` (latest evaluation,
-rectification deadline) and fill them in :func:`program_overview`.
+One row per unit: its report on the month owed now (status, due date) and its overdue reports, its
+latest evaluation and the deadline of the rectification it owes (:mod:`program.evaluation_views`).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from accounts.actor import Actor
 from core import clock
 from core.settings import ProgramSettings, get_settings
 from models import ReportStatus
+from program.evaluation_views import LatestEvaluation, latest_evaluations
 from program.periods import last_completed
 from program.report_schemas import UnitRef
 from program.report_standing import standings, units_in_view
@@ -34,6 +34,8 @@ class UnitState(BaseModel):
     overdue_months: list[str]
     escalated: bool
     """Some report is overdue long enough that the provincial center was told."""
+    latest_evaluation: LatestEvaluation | None = None
+    """The unit's latest published evaluation result and the rectification it owes (if any)."""
 
 
 class ProgramOverview(BaseModel):
@@ -77,6 +79,9 @@ def program_overview(
             row.overdue_reports += 1
             row.overdue_months.append(s.month.label)
             row.escalated = row.escalated or s.days_overdue >= policy.report_escalation_days
+    latest = latest_evaluations(session, now=now)
+    for key, row in rows.items():
+        row.latest_evaluation = latest.get(key)
     states = sorted(rows.values(), key=lambda r: (-r.overdue_reports, r.unit.kind is not UnitKind.SOCIETY, r.unit.name))
     return ProgramOverview(
         generated_at=now,

@@ -134,6 +134,12 @@ def test_evaluation_cycle_from_configuration_to_accepted_rectification(
         [told] = _notices(session, parties.users["society_a"].id, "evaluation.result")
         assert "56.00" in told.payload["text"]
         assert "2027-04-10" in told.payload["text"]
+        # The dashboard's programme overview shows the latest result and the rectification deadline.
+        overview = _as(client, parties, "center", "GET", "/api/program/overview").json()
+        row = next(r for r in overview["rows"] if r["unit"]["name"] == society)
+        latest = row["latest_evaluation"]
+        assert (latest["grade_label"], latest["rectification_due"]) == ("不合格", "2027-04-10")
+        assert latest["rectification_status_label"] == "待提交整改报告"
         # Others' results are not found; a society not evaluated has none.
         other = _as(client, parties, "society_b", "GET", f"/api/evaluation-results/{result['id']}")
         assert other.status_code == 404

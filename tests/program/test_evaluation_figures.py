@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from core.settings import EvaluationSettings
-from models import ProgressReport
+from models import Evaluation, EvaluationGrade, ProgressReport
+from program.evaluation_views import latest_evaluations
 from program.indicators import Figure, figures, score_of
 from program.rectification import add_months
 from program.units import unit_by_ids
@@ -47,3 +49,16 @@ def test_rectification_is_due_three_months_later_even_at_a_month_end() -> None:
     assert add_months(date(2027, 1, 10), 3) == date(2027, 4, 10)
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert add_months(date(2027, 10, 31), 3) == date(2028, 1, 31)
+
+
+def test_the_overview_falls_back_to_the_annual_evaluation_of_a_unit_without_a_round(session: Session) -> None:
+    society = make_society(session, is_pilot=True)
+    session.add(
+        Evaluation(
+            society_id=society.id, year=2025, score=Decimal("55.00"), grade=EvaluationGrade.FAIL,
+            rectification_due=date(2026, 6, 20),
+        )
+    )  # fmt: skip
+    session.flush()
+    latest = latest_evaluations(session, now=datetime(2026, 7, 1, tzinfo=UTC))[f"s{society.id}"]
+    assert (latest.title, latest.grade_label, latest.rectification_overdue) == ("2025年度绩效评价", "不合格", True)
