@@ -1,14 +1,19 @@
-"""Plain typed factories: ``make_x(session, **overrides)`` adds a valid row and flushes."""
+"""Plain typed factories: ``make_x(session, ...)`` adds a valid row and flushes.
+
+Experts and societies go through the directory's own profile writers, so they log the ProfileChange
+the matching index follows; there is no second family of test helpers for them.
+"""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from directory import credit_code
-from directory.profiles import record_change
+from directory.profiles import ExpertIn, SocietyIn, WorkIn, upsert_expert, upsert_society
 from directory.regions import sync_regions
 from models import (
     Demand,
@@ -17,11 +22,8 @@ from models import (
     DemandStatus,
     Enterprise,
     Expert,
-    ExpertWork,
-    ProfileChangeKind,
     Role,
     Society,
-    SocietyMembership,
     User,
 )
 
@@ -32,15 +34,11 @@ def seed_reference_data(session: Session) -> None:
     sync_regions(session)
 
 
-def make_society(session: Session, **overrides: Any) -> Society:
+def make_society(session: Session, code: str | None = None, **values: Any) -> Society:
+    """Create or update a society through the directory's profile writer (logs a ProfileChange)."""
     n = next(_seq)
-    values: dict[str, Any] = {"code": f"S{n:04d}", "name": f"测试学会{n}", "discipline": "工程"}
-    values.update(overrides)
-    society = Society(**values)
-    session.add(society)
-    session.flush()
-    record_change(session, ProfileChangeKind.SOCIETY, society.id)  # as the directory's writers do
-    session.flush()
+    values.setdefault("name", f"测试学会{n}")
+    society, _ = upsert_society(session, SocietyIn(code=code or f"S{n:04d}", **values))
     return society
 
 
@@ -60,25 +58,32 @@ def make_enterprise(session: Session, **overrides: Any) -> Enterprise:
     return enterprise
 
 
-def make_expert(session: Session, *, societies: list[Society] | None = None, **overrides: Any) -> Expert:
+Work = str | tuple[str, list[str], str]
+"""A work as tests write it: a title, or ``(title, keywords, abstract)``."""
+
+
+def make_expert(
+    session: Session,
+    code: str | None = None,
+    *,
+    works: Sequence[Work] = (),
+    societies: Sequence[Society | str] = (),
+    **values: Any,
+) -> Expert:
+    """Create or update the expert ``code`` through the directory's profile writer.
+
+    Going through ``upsert_expert`` logs the ProfileChange the matching index follows, so the
+    index sees factory experts exactly as it sees imported ones. ``societies`` are rows or codes.
+    """
     n = next(_seq)
-    values: dict[str, Any] = {
-        "code": f"E{n:06d}",
-        "name": f"专家{n}",
-        "employer": "福州大学",
-        "fields": "材料",
-    }
-    works = overrides.pop("works", [])
-    values.update(overrides)
-    expert = Expert(**values)
-    session.add(expert)
-    session.flush()
-    for w in works:
-        session.add(ExpertWork(expert_id=expert.id, **w))
-    for s in societies or []:
-        session.add(SocietyMembership(expert_id=expert.id, society_id=s.id))
-    record_change(session, ProfileChangeKind.EXPERT, expert.id)  # so the matching index sees it
-    session.flush()
+    code = code or f"E{n:06d}"
+    values.setdefault("name", f"专家{code}")
+    values.setdefault("employer", "福州大学")
+    work_in = [
+        WorkIn(title=w) if isinstance(w, str) else WorkIn(title=w[0], keywords=w[1], abstract=w[2]) for w in works
+    ]
+    society_codes = [s if isinstance(s, str) else s.code for s in societies]
+    expert, _ = upsert_expert(session, ExpertIn(code=code, works=work_in, society_codes=society_codes, **values))
     return expert
 
 

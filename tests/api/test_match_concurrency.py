@@ -26,8 +26,8 @@ from matching.embedding import Encoder, Role, forget_recent_vectors, load_encode
 from matching.engine import MatchingEngine
 from matching.maintenance import prepare_index
 from tests.api.parties import make_parties
-from tests.factories import make_demand
-from tests.matching.conftest import BATTERY, BATTERY_2, TEA, add_expert
+from tests.factories import make_demand, make_expert
+from tests.matching.conftest import BATTERY, BATTERY_2, TEA
 from tests.servers import free_port
 
 CONCURRENT = 8
@@ -83,15 +83,15 @@ def world(fresh_database: Database, tmp_path: Path) -> Iterator[World]:
     encoder = GatedEncoder(**{f.name: getattr(base, f.name) for f in dataclasses.fields(base)})
     with fresh_database.unit_of_work() as s:
         parties = make_parties(s, settings)
-        add_expert(s, "C1", fields="锂电池隔膜涂布", works=[BATTERY, BATTERY_2])
-        add_expert(s, "C2", fields="茶叶加工", works=[TEA])
+        make_expert(s, "C1", fields="锂电池隔膜涂布", works=[BATTERY, BATTERY_2])
+        make_expert(s, "C2", fields="茶叶加工", works=[TEA])
         demand = make_demand(s, parties.enterprise_a, title="隔膜涂布厚度波动大（并发测试）", description="涂布机")
         headers = parties.headers("center")
     engine = MatchingEngine("usem3", tmp_path / "index", encoder=encoder)
     prepare_index(fresh_database, engine)
     # A profile change the index has not applied yet: a match that synced would embed and write it.
     with fresh_database.unit_of_work() as s:
-        add_expert(s, "C3", fields="海水养殖", works=["大黄鱼刺激隐核虫病的防控与疫苗研究"])
+        make_expert(s, "C3", fields="海水养殖", works=["大黄鱼刺激隐核虫病的防控与疫苗研究"])
     with _served(fresh_database, engine, settings) as url:
         yield World(url, headers, demand.id, encoder, fresh_database)
 

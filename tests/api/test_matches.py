@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from matching.engine import MatchingEngine
 from models import Expert, Society
-from tests.factories import make_demand
-from tests.matching.conftest import BATTERY, BATTERY_2, TEA, add_expert
+from tests.factories import make_demand, make_expert
+from tests.matching.conftest import BATTERY, BATTERY_2, TEA
 
 
 def _seed(session: Session) -> int:
-    add_expert(session, "B1", fields="锂电池隔膜涂布", works=[BATTERY, BATTERY_2])
-    add_expert(session, "T1", fields="茶叶加工", works=[TEA])
+    make_expert(session, "B1", fields="锂电池隔膜涂布", works=[BATTERY, BATTERY_2])
+    make_expert(session, "T1", fields="茶叶加工", works=[TEA])
     demand = make_demand(session, title="隔膜涂布厚度不均匀", description="我们厂的锂电池隔膜涂布厚度老是不均匀")
     session.commit()
     return demand.id

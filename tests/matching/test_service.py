@@ -12,8 +12,8 @@ from matching.engine import MatchingEngine
 from matching.schemas import MatchResult
 from matching.service import match_demand, region_bonus, same_organisation
 from models import Docking, DockingExpert, DockingStatus, Offer, ServiceStation
-from tests.factories import make_demand, make_enterprise
-from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory, add_expert, add_society
+from tests.factories import make_demand, make_enterprise, make_expert, make_society
+from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory
 
 SEPARATOR_DEMAND = {
     "title": "锂电池隔膜涂布厚度不均匀",
@@ -38,7 +38,7 @@ def test_unknown_demand_is_not_found(session: Session, engine: MatchingEngine) -
 
 
 def test_a_match_before_the_index_is_ready_is_refused_not_built(session: Session, engine: MatchingEngine) -> None:
-    add_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
+    make_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
     demand = make_demand(session, title="隔膜涂布厚度不均匀", description="锂电池隔膜涂布厚度老是不均匀")
     with pytest.raises(ServiceUnavailable, match="匹配索引正在准备中"):
         match_demand(session, engine, demand.id)
@@ -46,9 +46,9 @@ def test_a_match_before_the_index_is_ready_is_refused_not_built(session: Session
 
 
 def test_the_relevant_expert_comes_first_with_reasons(session: Session, engine: MatchingEngine) -> None:
-    battery = add_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY, BATTERY_2])
-    add_expert(session, "T1", fields="茶学", works=[TEA])
-    add_expert(session, "S1", fields="鞋材", works=[SHOES])
+    battery = make_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY, BATTERY_2])
+    make_expert(session, "T1", fields="茶学", works=[TEA])
+    make_expert(session, "S1", fields="鞋材", works=[SHOES])
     demand = make_demand(session, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
     result = match_demand(session, engine, demand.id)
@@ -68,13 +68,13 @@ def test_the_relevant_expert_comes_first_with_reasons(session: Session, engine: 
 
 def test_inactive_busy_and_same_employer_experts_are_excluded(session: Session, engine: MatchingEngine) -> None:
     enterprise = make_enterprise(session, name="宁德新能隔膜科技有限公司")
-    keeper = add_expert(session, "K", works=[BATTERY_2], employer="福州大学")
-    inactive = add_expert(session, "I", works=[BATTERY, BATTERY_2], employer="厦门大学")
-    busy = add_expert(session, "U", works=[BATTERY, BATTERY_2], employer="华侨大学", capacity=1)
-    colleague = add_expert(session, "C", works=[BATTERY, BATTERY_2], employer="宁德新能隔膜科技有限公司")
-    branch = add_expert(session, "R", works=[BATTERY], employer="宁德新能隔膜科技有限公司研究院")
+    keeper = make_expert(session, "K", works=[BATTERY_2], employer="福州大学")
+    inactive = make_expert(session, "I", works=[BATTERY, BATTERY_2], employer="厦门大学")
+    busy = make_expert(session, "U", works=[BATTERY, BATTERY_2], employer="华侨大学", capacity=1)
+    colleague = make_expert(session, "C", works=[BATTERY, BATTERY_2], employer="宁德新能隔膜科技有限公司")
+    branch = make_expert(session, "R", works=[BATTERY], employer="宁德新能隔膜科技有限公司研究院")
     set_expert_active(session, inactive.id, False)
-    society = add_society(session, "bat", "福建省电池学会")
+    society = make_society(session, "bat", name="福建省电池学会")
     other = make_demand(session, title="电解液配方", description="电解液低温性能差")
     offer = Offer(demand_id=other.id, society_id=society.id, rank=1, score=1.0)
     session.add(offer)
@@ -104,7 +104,7 @@ def test_inactive_busy_and_same_employer_experts_are_excluded(session: Session, 
 
 
 def test_each_match_is_timed_in_the_match_latency_histogram(session: Session, engine: MatchingEngine) -> None:
-    add_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY])
+    make_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY])
     demand = make_demand(session, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
     before = REGISTRY.get_sample_value("zhuli_match_seconds_count") or 0.0
@@ -147,8 +147,8 @@ def test_codes_outside_the_region_table_earn_no_preference() -> None:
 
 
 def test_equally_relevant_local_expert_is_preferred(session: Session, engine: MatchingEngine) -> None:
-    far = add_expert(session, "F", works=[BATTERY], region_code="350102")  # 福州鼓楼
-    near = add_expert(session, "N", works=[BATTERY], region_code="350902")  # 宁德蕉城
+    far = make_expert(session, "F", works=[BATTERY], region_code="350102")  # 福州鼓楼
+    near = make_expert(session, "N", works=[BATTERY], region_code="350902")  # 宁德蕉城
     enterprise = make_enterprise(session, region_code="350902")
     demand = make_demand(session, enterprise, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
@@ -160,8 +160,8 @@ def test_equally_relevant_local_expert_is_preferred(session: Session, engine: Ma
 
 
 def test_region_is_a_preference_not_a_filter(session: Session, engine: MatchingEngine) -> None:
-    expert = add_expert(session, "F", fields="锂电池隔膜", works=[BATTERY, BATTERY_2], region_code="350102")
-    add_expert(session, "L", fields="茶学", works=[TEA], region_code="350902")
+    expert = make_expert(session, "F", fields="锂电池隔膜", works=[BATTERY, BATTERY_2], region_code="350102")
+    make_expert(session, "L", fields="茶学", works=[TEA], region_code="350902")
     enterprise = make_enterprise(session, region_code="350902")
     demand = make_demand(session, enterprise, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
@@ -169,13 +169,15 @@ def test_region_is_a_preference_not_a_filter(session: Session, engine: MatchingE
 
 
 def test_societies_rank_by_profile_and_members_with_a_team(session: Session, engine: MatchingEngine) -> None:
-    battery = add_society(session, "bat", "福建省电池学会", "锂电池材料、隔膜与电池制造工艺", discipline="新能源")
-    tea = add_society(session, "tea", "福建省茶叶学会", "茶树栽培与茶叶加工")
-    ceramics = add_society(session, "cer", "福建省硅酸盐学会", "陶瓷、玻璃与建筑材料")
-    lead = add_expert(session, "B1", works=[BATTERY, BATTERY_2], societies=["bat"])
-    member = add_expert(session, "B2", works=[BATTERY], societies=["bat", "cer"])
-    add_expert(session, "T1", works=[TEA], societies=["tea"])
-    add_expert(session, "C1", works=[CERAMICS], societies=["cer"])
+    battery = make_society(
+        session, "bat", name="福建省电池学会", description="锂电池材料、隔膜与电池制造工艺", discipline="新能源"
+    )
+    tea = make_society(session, "tea", name="福建省茶叶学会", description="茶树栽培与茶叶加工")
+    ceramics = make_society(session, "cer", name="福建省硅酸盐学会", description="陶瓷、玻璃与建筑材料")
+    lead = make_expert(session, "B1", works=[BATTERY, BATTERY_2], societies=["bat"])
+    member = make_expert(session, "B2", works=[BATTERY], societies=["bat", "cer"])
+    make_expert(session, "T1", works=[TEA], societies=["tea"])
+    make_expert(session, "C1", works=[CERAMICS], societies=["cer"])
     demand = make_demand(session, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
     result = match_demand(session, engine, demand.id, top_societies=3)
@@ -191,10 +193,10 @@ def test_societies_rank_by_profile_and_members_with_a_team(session: Session, eng
 
 
 def test_a_service_station_in_the_region_lifts_a_society(session: Session, engine: MatchingEngine) -> None:
-    first = add_society(session, "s1", "福建省电池材料学会", "锂电池隔膜")
-    second = add_society(session, "s2", "福建省储能电池学会", "锂电池隔膜")
-    add_expert(session, "A", works=[BATTERY], societies=["s1"])
-    add_expert(session, "B", works=[BATTERY], societies=["s2"])
+    first = make_society(session, "s1", name="福建省电池材料学会", description="锂电池隔膜")
+    second = make_society(session, "s2", name="福建省储能电池学会", description="锂电池隔膜")
+    make_expert(session, "A", works=[BATTERY], societies=["s1"])
+    make_expert(session, "B", works=[BATTERY], societies=["s2"])
     enterprise = make_enterprise(session, region_code="350902")
     demand = make_demand(session, enterprise, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)

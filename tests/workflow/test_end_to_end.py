@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from accounts import Actor
 from core.settings import Settings, WorkflowSettings
 from models import AuditEvent, DemandSource, DemandStatus, Job, Notification, NotificationChannel, OfferStatus, Role
-from tests.factories import make_user
-from tests.matching.conftest import SHOES, TEA, EngineFactory, add_expert, add_society
+from tests.factories import make_expert, make_society, make_user
+from tests.matching.conftest import SHOES, TEA, EngineFactory
 from tests.workflow.conftest import World
 from tests.workflow.offering import NOW, offers_of
 from workflow import DemandInput
@@ -22,11 +22,11 @@ from workflow.messages import BEIJING
 def test_a_demand_goes_from_draft_to_closed(session: Session, world: World, make_engine: EngineFactory) -> None:
     import workflow.tasks  # noqa: F401 - the worker's registry of job handlers
 
-    shoe_society = add_society(session, "SHOE", "福建省鞋业学会", "鞋材 发泡 回弹 EVA")
-    add_society(session, "TEA2", "福建省茶业学会", "乌龙茶 做青 香气")
-    lead = add_expert(session, "S1", fields="EVA发泡鞋材", works=[SHOES], societies=["SHOE"], employer="华侨大学")
-    add_expert(session, "S2", fields="高分子发泡", works=[SHOES], societies=["SHOE"], employer="福州大学")
-    add_expert(session, "T1", fields="茶学", works=[TEA], societies=["TEA2"])
+    shoe_society = make_society(session, "SHOE", name="福建省鞋业学会", description="鞋材 发泡 回弹 EVA")
+    make_society(session, "TEA2", name="福建省茶业学会", description="乌龙茶 做青 香气")
+    lead = make_expert(session, "S1", fields="EVA发泡鞋材", works=[SHOES], societies=["SHOE"], employer="华侨大学")
+    make_expert(session, "S2", fields="高分子发泡", works=[SHOES], societies=["SHOE"], employer="福州大学")
+    make_expert(session, "T1", fields="茶学", works=[TEA], societies=["TEA2"])
     shoe_user = make_user(session, Role.SOCIETY, society_id=shoe_society.id)
     society = Actor.of_user(shoe_user)
     enterprise, association = world.actor("enterprise"), world.actor("la_jinjiang")

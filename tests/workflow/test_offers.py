@@ -253,16 +253,16 @@ def test_the_offer_job_runs_the_real_matcher_and_offers_its_societies(
     session: Session, world: World, make_engine: object
 ) -> None:
     from core.settings import Settings
-    from tests.matching.conftest import SHOES, TEA, add_expert, add_society
+    from tests.matching.conftest import SHOES, TEA
     from workflow.jobs import HANDLERS, JobContext
     from workflow.tasks import offer_approved_demand
 
     assert HANDLERS["demand.offer"] is offer_approved_demand
 
-    add_society(session, "SHOE", "福建省鞋业学会", "鞋材 发泡 回弹")
-    add_society(session, "TEA", "福建省茶叶学会二", "乌龙茶 做青")
-    shoe = add_expert(session, "S1", fields="鞋材发泡", works=[SHOES], societies=["SHOE"])
-    add_expert(session, "T1", fields="茶学", works=[TEA], societies=["TEA"])
+    make_society(session, "SHOE", name="福建省鞋业学会", description="鞋材 发泡 回弹")
+    make_society(session, "TEA", name="福建省茶叶学会二", description="乌龙茶 做青")
+    shoe = make_expert(session, "S1", fields="鞋材发泡", works=[SHOES], societies=["SHOE"])
+    make_expert(session, "T1", fields="茶学", works=[TEA], societies=["TEA"])
     demand = demand_in(session, world, DemandStatus.SUBMITTED)
     workflow.approve(session, world.actor("la_jinjiang"), demand.id, now=NOW)
     [job] = session.scalars(select(Job).where(Job.kind == "demand.offer"))

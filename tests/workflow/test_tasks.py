@@ -13,7 +13,8 @@ from accounts import Actor
 from core.errors import IllegalTransition, PermissionDenied, ServiceUnavailable
 from core.settings import Settings
 from models import DemandMatch, DemandStatus, Job
-from tests.matching.conftest import SHOES, TEA, EngineFactory, add_expert, add_society
+from tests.factories import make_expert, make_society
+from tests.matching.conftest import SHOES, TEA, EngineFactory
 from tests.workflow.conftest import World, demand_in
 from workflow.jobs import HANDLERS, JobContext, enqueue_job
 from workflow.suggestions import latest_snapshot
@@ -38,9 +39,9 @@ def test_enqueue_with_a_repeated_dedupe_key_keeps_the_first_job(session: Session
 def test_match_job_keeps_a_snapshot_once_and_the_screening_view_shows_it(
     session: Session, world: World, make_engine: EngineFactory
 ) -> None:
-    add_society(session, "SHOE", "福建省鞋业学会", "鞋材 发泡 回弹")
-    shoe = add_expert(session, "S1", fields="鞋材发泡", works=[SHOES], societies=["SHOE"])
-    add_expert(session, "T1", fields="茶学", works=[TEA])
+    make_society(session, "SHOE", name="福建省鞋业学会", description="鞋材 发泡 回弹")
+    shoe = make_expert(session, "S1", fields="鞋材发泡", works=[SHOES], societies=["SHOE"])
+    make_expert(session, "T1", fields="茶学", works=[TEA])
     demand = demand_in(session, world, DemandStatus.DRAFT)
     workflow.submit(session, world.actor("enterprise"), demand.id, now=NOW)
     job = session.scalar(select(Job).where(Job.kind == "demand.match"))
@@ -77,7 +78,7 @@ def test_match_job_of_a_demand_that_moved_on_does_nothing(session: Session, worl
 def test_live_suggestions_are_for_staff_and_not_for_drafts(
     session: Session, world: World, make_engine: EngineFactory
 ) -> None:
-    add_expert(session, "S1", fields="鞋材发泡", works=[SHOES])
+    make_expert(session, "S1", fields="鞋材发泡", works=[SHOES])
     engine = make_engine()
     engine.ensure_ready(session)
     submitted = demand_in(session, world, DemandStatus.SUBMITTED)
