@@ -7,10 +7,14 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.errors import ValidationFailed
 from models import ReportStatus
+from program.figures import FIGURE_BY_KEY
 from program.units import Unit, UnitKind
 
 MAX_REASON_CHARS = 500
+CENT = Decimal("0.01")
+LARGEST = Decimal(10) ** 12
 
 
 class UnitRef(BaseModel):
@@ -108,3 +112,28 @@ class ReportDue(BaseModel):
     days_overdue: int
     escalated: bool
     """Overdue long enough that the provincial center was told."""
+
+
+def edit_from_form(summary: str, values: dict[str, str], reasons: dict[str, str]) -> ReportEdit:
+    """A :class:`ReportEdit` from the console's form: per figure a value (empty: no correction) and a
+    reason; a value without a reason, or one that is no number, is refused naming the figure."""
+    corrections: dict[str, CorrectionIn | None] = {}
+    for key, figure in FIGURE_BY_KEY.items():
+        raw = values.get(key, "").strip().replace(",", "")
+        reason = reasons.get(key, "").strip()
+        if not raw:
+            corrections[key] = None
+            continue
+        try:
+            value = Decimal(raw)
+        except ArithmeticError as exc:
+            raise ValidationFailed(f"「{figure.label}」的更正值须为数字", fields={"field": key}) from exc
+        if not value.is_finite() or value < 0 or value >= LARGEST or value != value.quantize(CENT):
+            message = f"「{figure.label}」的更正值须为不小于 0 的数（最多两位小数）"
+            raise ValidationFailed(message, fields={"field": key})
+        if not reason:
+            raise ValidationFailed(f"更正「{figure.label}」须说明理由", fields={"field": key})
+        if len(reason) > MAX_REASON_CHARS:
+            raise ValidationFailed(f"「{figure.label}」的更正理由不能超过 {MAX_REASON_CHARS} 字", fields={"field": key})
+        corrections[key] = CorrectionIn(value=value, reason=reason)
+    return ReportEdit(summary=summary, corrections=corrections)

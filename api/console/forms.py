@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "capacity": "服务能力",
     "role": "角色",
     "active": "状态",
+    "month": "报告月份",
 }
 
 

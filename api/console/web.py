@@ -47,15 +47,18 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("待审核需求", "/console/screening"),
         ("待确认对接", "/console/confirmations"),
         ("本地区概览", "/console/overview"),
+        ("月度进展", "/console/reports"),
     ),
     Role.SOCIETY: (
         ("推荐需求", "/console/offers"),
         ("对接项目", "/console/dockings"),
         ("本会专家", "/console/members"),
+        ("月度进展", "/console/reports"),
     ),
     Role.CENTER: (
         ("数据看板", "/console/dashboard"),
         ("滞留与升级", "/console/stuck"),
+        ("月度进展", "/console/reports"),
         ("专家库", "/console/members"),
         ("导入导出", "/console/imports"),
         ("用户管理", "/console/users"),

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -97,3 +98,27 @@ def test_the_worker_imports_the_programme_tasks() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("True")
+
+
+def test_the_console_form_becomes_an_edit_or_a_chinese_refusal() -> None:
+    from core.errors import ValidationFailed
+    from program.report_schemas import edit_from_form
+
+    edit = edit_from_form("进展", {"experts": "3", "amount": "1,200.5"}, {"experts": "漏登", "amount": "补充协议"})
+    assert edit.summary == "进展"
+    assert edit.corrections["experts"] is not None
+    assert edit.corrections["experts"].reason == "漏登"
+    assert edit.corrections["amount"] is not None
+    assert str(edit.corrections["amount"].value) == "1200.5"
+    assert edit.corrections["docked"] is None  # left empty: no correction
+    for values, reasons, words in (
+        ({"experts": "三"}, {"experts": "x"}, "须为数字"),
+        ({"experts": "-1"}, {"experts": "x"}, "不小于 0"),
+        ({"amount": "1.234"}, {"amount": "x"}, "最多两位小数"),
+        ({"amount": "NaN"}, {"amount": "x"}, "不小于 0"),
+        ({"amount": "1e40"}, {"amount": "x"}, "不小于 0"),
+        ({"experts": "4"}, {}, "须说明理由"),
+        ({"experts": "4"}, {"experts": "长" * 501}, "不能超过"),
+    ):
+        with pytest.raises(ValidationFailed, match=words):
+            edit_from_form("", values, reasons)
