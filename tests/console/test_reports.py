@@ -113,7 +113,9 @@ def test_a_unit_and_the_center_walk_a_report_through(
     second_console.open("/console/dashboard")
     panel = center.get_by_test_id("program-panel")
     expect(panel).to_contain_text("试点单位工作状态")
-    expect(panel.locator("tr", has_text=la_name)).to_have_count(1)
+    unit_row = panel.locator("tr", has_text=la_name)
+    expect(unit_row).to_have_count(1)
+    expect(unit_row).to_contain_text("绩效评价")  # the evaluation part's column beside the reports'
 
     console.login(other_unit)  # another unit: the report is not there for it
     console.open(f"/console/reports/{report_id}")
