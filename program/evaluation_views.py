@@ -336,3 +336,18 @@ def latest_evaluations(session: Session, *, now: datetime | None = None) -> dict
             rectification_overdue=is_overdue(rect, today) if rect else False,
         )  # fmt: skip
     return out
+
+
+def reviewer_candidates(session: Session, actor: Actor) -> list[ReviewerView]:
+    """The accounts the department may name reviewers: active department, center and expert users."""
+    if actor.role is not Role.DEPARTMENT:
+        return []
+    users = session.scalars(
+        select(User)
+        .where(User.is_active.is_(True), User.role.in_([Role.DEPARTMENT, Role.CENTER, Role.EXPERT]))
+        .order_by(User.role, User.username)
+        .limit(500)
+    )
+    return [
+        ReviewerView(user_id=u.id, name=u.display_name or u.username, role_label=ROLE_LABELS[u.role]) for u in users
+    ]

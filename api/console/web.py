@@ -48,12 +48,14 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("待确认对接", "/console/confirmations"),
         ("本地区概览", "/console/overview"),
         ("月度进展", "/console/reports"),
+        ("绩效评价", "/console/evaluations"),
     ),
     Role.SOCIETY: (
         ("推荐需求", "/console/offers"),
         ("对接项目", "/console/dockings"),
         ("本会专家", "/console/members"),
         ("月度进展", "/console/reports"),
+        ("绩效评价", "/console/evaluations"),
     ),
     Role.CENTER: (
         ("数据看板", "/console/dashboard"),
@@ -62,6 +64,7 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("专家库", "/console/members"),
         ("导入导出", "/console/imports"),
         ("用户管理", "/console/users"),
+        ("绩效评价", "/console/evaluations"),
     ),
 }
 _NAV[Role.DEPARTMENT] = _NAV[Role.CENTER]
