@@ -69,7 +69,7 @@ def disqualify(
     now = now or clock.now()
     if actor.role is not Role.DEPARTMENT:
         raise PermissionDenied("只有省科协学会学术部可以取消试点资格")
-    result = session.get(EvaluationResult, data.result_id)
+    result = session.get(EvaluationResult, data.result_id, with_for_update=True)  # one decision per result
     if result is None:
         raise NotFound(f"找不到编号为 {data.result_id} 的绩效评价结果")
     if result.published_at is None or result.grade is not EvaluationGrade.FAIL:

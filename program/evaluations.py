@@ -94,9 +94,13 @@ def is_reviewer(session: Session, actor: Actor, round_id: int) -> bool:
     return found is not None
 
 
-def visible_round(session: Session, actor: Actor, round_id: int) -> EvaluationRound:
-    """The round for the department and the center, and for the reviewers it names; else NotFound."""
-    found = session.get(EvaluationRound, round_id)
+def visible_round(session: Session, actor: Actor, round_id: int, *, lock: bool = False) -> EvaluationRound:
+    """The round for the department and the center, and for the reviewers it names; else NotFound.
+
+    ``lock``: re-read under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so two
+    moves on one round (two publishes, a publish and a score) queue and the second sees the first's state.
+    """
+    found = session.get(EvaluationRound, round_id, with_for_update=lock, populate_existing=lock)
     if found is None or not (actor.role in STAFF or is_reviewer(session, actor, round_id)):
         raise round_not_found(round_id)
     return found
@@ -185,7 +189,7 @@ def set_indicators(
 ) -> EvaluationRound:
     """Replace the round's indicator set; refused once a reviewer scored (the scores would lose their indicator)."""
     now = now or clock.now()
-    found = visible_round(session, actor, round_id)
+    found = visible_round(session, actor, round_id, lock=True)
     _department(actor, "设置评价指标")
     _open(found, "修改评价指标")
     scored = session.scalar(
@@ -205,7 +209,7 @@ def add_reviewer(
     session: Session, actor: Actor, round_id: int, user_id: int, *, now: datetime | None = None
 ) -> EvaluationReviewer:
     now = now or clock.now()
-    found = visible_round(session, actor, round_id)
+    found = visible_round(session, actor, round_id, lock=True)
     _department(actor, "指定评审")
     _open(found, "指定评审")
     user = session.get(User, user_id)
@@ -254,7 +258,7 @@ def compute(
 ) -> list[EvaluationResult]:
     """Fill the computed indicators of every evaluated unit (adding units new since the last run)."""
     now, policy = now or clock.now(), policy_or_default(policy)
-    found = visible_round(session, actor, round_id)
+    found = visible_round(session, actor, round_id, lock=True)
     _department(actor, "计算评价指标")
     _open(found, "重新计算")
     results = {(r.society_id, r.local_association_id): r for r in results_of(session, round_id)}
@@ -307,7 +311,7 @@ def enter_scores(
 ) -> int:
     """The actor's own scores of entered indicators (new or changed); returns how many were stored."""
     now = now or clock.now()
-    found = visible_round(session, actor, round_id)
+    found = visible_round(session, actor, round_id, lock=True)
     if not is_reviewer(session, actor, round_id):
         raise PermissionDenied("只有本次评价指定的评审可以打分")
     _open(found, "打分")
@@ -355,7 +359,7 @@ def publish(
 ) -> list[EvaluationResult]:
     """Fix every unit's score and grade, open the rectifications owed, and tell each unit its result."""
     now, policy = now or clock.now(), policy_or_default(policy)
-    found = visible_round(session, actor, round_id)
+    found = visible_round(session, actor, round_id, lock=True)
     _department(actor, "发布评价结果")
     _open(found, "发布")
     if found.computed_at is None:

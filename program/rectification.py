@@ -70,10 +70,11 @@ def rectification_not_found(rectification_id: int) -> NotFound:
 
 
 def visible_rectification(
-    session: Session, actor: Actor, rectification_id: int
+    session: Session, actor: Actor, rectification_id: int, *, lock: bool = False
 ) -> tuple[Rectification, EvaluationResult]:
-    """The rectification for the center and the department, and for its own unit; else NotFound."""
-    row = session.get(Rectification, rectification_id)
+    """The rectification for the center and the department, and for its own unit; else NotFound
+    (``lock``: under a row lock, so concurrent moves on it queue and the later one sees the earlier)."""
+    row = session.get(Rectification, rectification_id, with_for_update=lock, populate_existing=lock)
     result = session.get(EvaluationResult, row.result_id) if row is not None else None
     if row is None or result is None:
         raise rectification_not_found(rectification_id)
@@ -105,7 +106,7 @@ def submit(
 ) -> Rectification:
     """The unit's written rectification report (art. 17); also after the due day (it stays marked late)."""
     now = now or clock.now()
-    row, result = visible_rectification(session, actor, rectification_id)
+    row, result = visible_rectification(session, actor, rectification_id, lock=True)
     if actor.role not in (Role.SOCIETY, Role.LOCAL_ASSOCIATION):
         raise PermissionDenied("整改报告由参评单位提交")
     if row.status not in OWED:
@@ -135,7 +136,7 @@ def review(
 ) -> Rectification:
     """The center accepts a submitted report, or returns it with a reason (the unit submits again)."""
     now = now or clock.now()
-    row, result = visible_rectification(session, actor, rectification_id)
+    row, result = visible_rectification(session, actor, rectification_id, lock=True)
     if actor.role is not Role.CENTER:
         raise PermissionDenied("整改报告由省科技咨询服务中心审核")
     if row.status is not RectificationStatus.SUBMITTED:

@@ -23,6 +23,7 @@ from models import (
     OfferStatus,
     Rectification,
     RectificationStatus,
+    Region,
     Society,
 )
 from program.rectification import remind_rectifications
@@ -342,3 +343,47 @@ def test_rounds_are_role_scoped_and_refuse_illegal_moves(client: TestClient, par
         assert late.status_code == 409
         assert _as(client, parties, "department", "POST", f"{url}/publish").status_code == 409
         assert _as(client, parties, "department", "POST", f"{url}/compute").status_code == 409
+
+
+def test_a_demonstration_area_loses_its_status_and_leaves_later_rounds(
+    client: TestClient, parties: Parties, units: Units, session: Session
+) -> None:
+    la_name = units.la_jinjiang.name
+    with clock.frozen_at(PUBLISHED):
+        detail = _configured_round(client, parties)
+        _score_and_publish(client, parties, detail, {parties.society_a.name: 90, la_name: 0})
+        la_result = _results_by_unit(detail)[la_name]
+        assert la_result["grade"] is None  # the detail was read before publishing
+    decision = {"result_id": la_result["id"], "document_no": "闽科协〔2027〕9号", "reason": "示范工作未开展"}
+    with clock.frozen_at(datetime(2027, 1, 20, 2, tzinfo=UTC)):
+        future = _as(
+            client,
+            parties,
+            "department",
+            "POST",
+            "/api/disqualifications",
+            json={**decision, "document_date": "2027-02-01"},
+        )
+        assert future.status_code == 422
+        made = _as(
+            client,
+            parties,
+            "department",
+            "POST",
+            "/api/disqualifications",
+            json={**decision, "document_date": "2027-01-19"},
+        )
+        assert made.status_code == 201, made.text
+        listed = _as(client, parties, "center", "GET", "/api/disqualifications").json()
+        assert [d["document_no"] for d in listed] == ["闽科协〔2027〕9号"]
+        [told] = _notices(session, units.la_user.id, "pilot.disqualified")
+        assert la_name in told.payload["text"]
+        session.expire_all()
+        assert session.get_one(Region, "350582").is_demonstration is False
+        # The next round evaluates the pilot society only.
+        later = _as(client, parties, "department", "POST", "/api/evaluation-rounds", json={
+            "title": "2027年上半年", "period_start": "2027-01-01", "period_end": "2027-06-30", "indicators": INDICATORS,
+        }).json()  # fmt: skip
+        _as(client, parties, "department", "POST", f"/api/evaluation-rounds/{later['id']}/compute")
+        again = _as(client, parties, "department", "GET", f"/api/evaluation-rounds/{later['id']}").json()
+    assert [r["unit_name"] for r in again["results"]] == [parties.society_a.name]
