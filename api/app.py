@@ -31,6 +31,7 @@ from api.routes import (
     pages,
     program_evaluations,
     program_reports,
+    program_pilots,
     reference,
     statistics,
     transfer,
@@ -154,6 +155,7 @@ def create_app(
     app.include_router(program_reports.router)
     app.include_router(program_evaluations.router)
     app.include_router(pages.router)
+    app.include_router(program_pilots.router)
     app.include_router(wechat.router)
     console.install(app)
     install_openapi(app)

@@ -173,6 +173,17 @@ class EvaluationSettings(BaseModel):
     """Mean days to docking that still scores 100; slower units score ``100 × target / days``."""
 
 
+class PilotSettings(BaseModel):
+    """Pilot applications and their uploaded materials (``ZHULI_PILOTS__...``)."""
+
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    """Largest material file an applicant may upload (below ``api.max_upload_bytes``, the request limit)."""
+    file_types: list[str] = Field(default_factory=lambda: ["pdf", "docx", "xlsx", "jpg", "png"])
+    """Kinds of file taken, checked by their content (magic bytes), not only by the name's extension."""
+    folder: str = "pilot-files"
+    """Where the files are kept, under ``data_dir``."""
+
+
 class ApiSettings(BaseModel):
     """The REST API's own knobs."""
 
@@ -249,6 +260,7 @@ class Settings(BaseSettings):
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    pilots: PilotSettings = Field(default_factory=PilotSettings)
 
     @property
     def resolved_database_url(self) -> str:

@@ -37,6 +37,7 @@ from models.experts import EmbeddingCache, Expert, ExpertWork, ProfileChange, So
 from models.idempotency import IdempotencyKey
 from models.jobs import Job
 from models.organizations import Enterprise, LocalAssociation, ServiceStation, Society
+from models.pilots import PilotFile, PilotMaterial, PilotSurvey
 from models.program import Evaluation, PilotApplication, ProgressReport
 from models.region import Region
 from models.users import LoginFailure, User
@@ -73,6 +74,9 @@ __all__ = [
     "Offer",
     "OfferStatus",
     "PilotApplication",
+    "PilotFile",
+    "PilotMaterial",
+    "PilotSurvey",
     "PilotStatus",
     "ProfileChange",
     "ProgressReport",

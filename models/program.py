@@ -107,4 +107,26 @@ class PilotApplication(TimestampMixin, Base):
     work_plan: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[PilotStatus] = mapped_column(str_enum(PilotStatus, "pilot_status"), default=PilotStatus.SUBMITTED)
     review_note: Mapped[str | None] = mapped_column(Text)
+    """The provincial center's format-review opinion (the reasons, when it returned the application)."""
     decided_at: Mapped[datetime | None]
+    # Structured fields of the online application (program/pilots.py; the materials are PilotFile rows).
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    key_industries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Key industries the county (or the society's field) asks support for."""
+    government_opinion: Mapped[str] = mapped_column(Text, default="")
+    """County: the opinion of the county party committee / government on the application (art. 12)."""
+    city_review: Mapped[str] = mapped_column(Text, default="")
+    """County: the city association's review and recommendation (art. 12)."""
+    submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None]
+    """When it was (last) submitted; a returned application that is corrected is submitted again."""
+    reviewed_at: Mapped[datetime | None]
+    recommendation_note: Mapped[str | None] = mapped_column(Text)
+    """The department's (学会学术部) recommendation after its discussion (art. 13)."""
+    recommended_at: Mapped[datetime | None]
+    meeting_date: Mapped[date | None]
+    """The chairman's office meeting (主席办公会议) that decided, and its number."""
+    meeting_number: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[datetime | None]
+    """When the result went on the public list (the application's year is published at once)."""

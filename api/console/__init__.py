@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console.routes import auth, demands, evaluations, inbox, members, offers, overview, reports, transfer, users
+from api.console.routes import auth, demands, evaluations, inbox, members, offers, overview, pilots, reports, transfer, users
 from api.console.security import require_csrf
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -21,7 +21,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def install(app: FastAPI) -> None:
     """Mount the console's pages (all CSRF-checked) and the static assets on ``app``."""
     router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
-    for module in (auth, inbox, demands, offers, overview, members, reports, transfer, users, evaluations):
+    for module in (auth, inbox, demands, offers, overview, members, reports, transfer, users, evaluations, pilots):
         router.include_router(module.router)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -49,6 +49,7 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("本地区概览", "/console/overview"),
         ("月度进展", "/console/reports"),
         ("绩效评价", "/console/evaluations"),
+        ("试点申报", "/console/pilots"),
     ),
     Role.SOCIETY: (
         ("推荐需求", "/console/offers"),
@@ -56,6 +57,7 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("本会专家", "/console/members"),
         ("月度进展", "/console/reports"),
         ("绩效评价", "/console/evaluations"),
+        ("试点申报", "/console/pilots"),
     ),
     Role.CENTER: (
         ("数据看板", "/console/dashboard"),
@@ -65,7 +67,9 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("导入导出", "/console/imports"),
         ("用户管理", "/console/users"),
         ("绩效评价", "/console/evaluations"),
+        ("试点遴选", "/console/pilots"),
     ),
+    Role.EXPERT: (("调研任务", "/console/pilots"),),
 }
 _NAV[Role.DEPARTMENT] = _NAV[Role.CENTER]
 
