@@ -207,3 +207,7 @@ CASES.update(program_cases(Case, same))
 from tests.api.scope_evaluations import evaluation_cases  # noqa: E402 - after Case, which it uses
 
 CASES.update(evaluation_cases(Case))
+
+from tests.api.scope_pilots import PILOT_CASES  # noqa: E402 - needs the helpers above
+
+CASES.update(PILOT_CASES)
