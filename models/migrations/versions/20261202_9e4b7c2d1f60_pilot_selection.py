@@ -4,7 +4,7 @@ Additive only: the new columns of ``pilot_applications`` are nullable or have se
 existing rows (the demo's applications in every status) keep loading; two new tables.
 
 Revision ID: 9e4b7c2d1f60
-Revises: 9a3e5b7c1d24
+Revises: 9a37fc0a53e7
 Create Date: 2026-12-02 07:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import models.base
 
 revision: str = "9e4b7c2d1f60"
-down_revision: str | None = "9a3e5b7c1d24"
+down_revision: str | None = "9a37fc0a53e7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
