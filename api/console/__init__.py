@@ -12,7 +12,19 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console.routes import auth, demands, evaluations, inbox, members, offers, overview, pilots, reports, transfer, users
+from api.console.routes import (
+    auth,
+    demands,
+    evaluations,
+    inbox,
+    members,
+    offers,
+    overview,
+    pilots,
+    reports,
+    transfer,
+    users,
+)
 from api.console.security import require_csrf
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
