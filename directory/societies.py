@@ -19,6 +19,7 @@ from core.errors import Conflict, NotFound, PermissionDenied
 from directory.editing import MANAGERS, merge_edit, require_role
 from directory.profiles import SocietyIn, upsert_society
 from models import Role, Society, SocietyMembership
+from program.eligibility import offerable_society
 
 READERS = MANAGERS | {Role.LOCAL_ASSOCIATION, Role.SOCIETY, Role.EXPERT}
 EDITORS = MANAGERS | {Role.SOCIETY}
@@ -52,6 +53,8 @@ class SocietyFilters(BaseModel):
     q: str | None = Field(default=None, max_length=100)
     is_active: bool | None = None
     is_pilot: bool | None = None
+    offerable: bool = False
+    """Only societies that may receive new offers (:func:`program.eligibility.offerable_society`)."""
 
 
 class SocietyUpdate(BaseModel):
@@ -96,6 +99,8 @@ def list_societies(
         conditions.append(Society.is_active.is_(filters.is_active))
     if filters.is_pilot is not None:
         conditions.append(Society.is_pilot.is_(filters.is_pilot))
+    if filters.offerable:
+        conditions.append(offerable_society())
     for word in (filters.q or "").split():
         pattern = f"%{word}%"
         conditions.append(or_(Society.name.like(pattern), Society.code.like(pattern), Society.discipline.like(pattern)))

@@ -100,7 +100,7 @@ def demand_page(request: Request, demand_id: IdPath, viewer: ViewerDep, session:
     context: dict[str, object] = {"title": detail.title, "d": detail}
     if "reroute" in detail.actions:
         offered = {o.society_id for o in detail.offers}
-        listed = list_societies(session, viewer.actor, SocietyFilters(is_active=True), size=1000).items
+        listed = list_societies(session, viewer.actor, SocietyFilters(offerable=True), size=1000).items
         context["reroute_to"] = [s for s in listed if s.id not in offered]
     return render(request, "demands/detail.html", context, viewer=viewer)
 
