@@ -130,15 +130,9 @@ def prepare(
     period = Month(year, month)
     if period.end > now:
         raise ValidationFailed(f"{period.label}尚未结束，只能报送已结束月份的进展", fields={"field": "month"})
+    own = ProgressReport.society_id if unit.society_id is not None else ProgressReport.local_association_id
     existing = session.scalar(
-        select(ProgressReport.id).where(
-            ProgressReport.society_id == unit.society_id if unit.society_id else ProgressReport.society_id.is_(None),
-            ProgressReport.local_association_id == unit.local_association_id
-            if unit.local_association_id
-            else ProgressReport.local_association_id.is_(None),
-            ProgressReport.year == year,
-            ProgressReport.month == month,
-        )
+        select(ProgressReport.id).where(own == unit.id, ProgressReport.year == year, ProgressReport.month == month)
     )
     if existing is not None:
         raise Conflict(f"本单位{period.label}的月度进展已存在（编号 {existing}），请在原报告上修改")

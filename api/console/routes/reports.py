@@ -118,17 +118,20 @@ def report_page(
 
 
 @router.post("/console/reports/{report_id}")
-async def save_report(
-    request: Request, report_id: IdPath, viewer: ViewerDep, session: SessionDep, settings: SettingsDep
+def save_report(
+    report_id: IdPath,
+    viewer: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    summary: Annotated[str, Form(max_length=50_000)] = "",
+    fix: Annotated[list[str], Form(max_length=len(FIGURES))] = [],  # noqa: B006 — FastAPI copies form defaults
+    why: Annotated[list[str], Form(max_length=len(FIGURES))] = [],  # noqa: B006
 ) -> Response:
-    """Save the narrative and the corrections (``fix_<figure>`` with ``why_<figure>``)."""
-    form = await request.form()
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    change = edit_from_form(
-        fields.get("summary", ""),
-        {f.key: fields.get(f"fix_{f.key}", "") for f in FIGURES},
-        {f.key: fields.get(f"why_{f.key}", "") for f in FIGURES},
-    )
+    """Save the narrative and the corrections: one ``fix`` (value) and ``why`` (reason) per figure, in order."""
+    if len(fix) != len(FIGURES) or len(why) != len(FIGURES):
+        raise ValidationFailed("表单内容不完整（页面可能已过期），请刷新后重试")
+    keys = [f.key for f in FIGURES]
+    change = edit_from_form(summary, dict(zip(keys, fix, strict=True)), dict(zip(keys, why, strict=True)))
     reports.edit(session, viewer.actor, report_id, change, policy=settings.program)
     return flash.redirect(f"/console/reports/{report_id}", "已保存")
 
