@@ -38,7 +38,8 @@ from matching import store, vectors
 from matching.background import REFERENCE_TEXTS, background_vector
 from matching.documents import content_key, expert_own_text, expert_profile_text, society_text, work_text
 from matching.embedding import Encoder, NewVectors, embed_texts, load_encoder
-from matching.index import ExpertIndex, PreparedExpert, PreparedSociety, PreparedWork
+from matching.index import ExpertIndex
+from matching.index_entries import PreparedExpert, PreparedSociety, PreparedWork
 from matching.lexical import tokenize
 from matching.policy import MatchPolicy
 from matching.scoring import FusionWeights
@@ -133,7 +134,7 @@ class MatchingEngine:
     def _attach_background(self, index: ExpertIndex) -> None:
         if self._background is None:
             self._background = background_vector(self.encoder.encode_documents(list(REFERENCE_TEXTS)))
-        index.background = self._background
+        index.set_background(self._background)
 
     def region_names(self, session: Session) -> dict[str, str]:
         """Region code -> name (reference data: read once per process)."""
@@ -162,7 +163,7 @@ class MatchingEngine:
             key = content_key(text)
             tokens = tokens_of.get(key)
             if tokens is None:
-                tokens = index.key_tokens.get(key)
+                tokens = index.document_tokens(key)
                 if tokens is None:
                     tokens = tokenize(text, index.vocab)
                 tokens_of[key] = tokens
@@ -296,7 +297,7 @@ class MatchingEngine:
         return len(expert_ids) + len(society_ids)
 
     def _refresh_lexical(self, index: ExpertIndex) -> None:
-        if len(index.expert_works) <= LEXICAL_SYNC_LIMIT:
+        if index.counts()["experts"] <= LEXICAL_SYNC_LIMIT:
             index.refresh_lexical()
             return
         if self._lexical_thread is not None and self._lexical_thread.is_alive():

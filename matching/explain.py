@@ -47,9 +47,9 @@ def query_words(keywords: Sequence[str], text: str) -> list[str]:
 
 def matched_keywords(index: ExpertIndex, expert_id: int, words: Sequence[tuple[str, int]]) -> list[str]:
     """Demand words found in the expert's profile, rarest first, without words inside longer ones."""
-    with index.lock.read():
-        document = set(index.profile_document(expert_id).tolist())
-        profiles = index.lexical.profiles
+    with index.reading() as view:
+        document = set(view.profile_document(expert_id).tolist())
+        profiles = view.lexical.profiles
         use_idf = len(profiles) >= MIN_PROFILES_FOR_IDF
         hits = [(w, profiles.idf(i)) for w, i in words if i in document]
     hits = sorted((h for h in hits if not use_idf or h[1] >= MIN_IDF), key=lambda t: -t[1])

@@ -2,225 +2,162 @@
 
 Layout (all inner product over L2-normalised vectors, i.e. cosine):
 
-- ``experts``   — ``IndexIDMap2(IndexFlatIP)`` (IVF when large), one profile vector per *active*
+- expert vectors  — ``IndexIDMap2(IndexFlatIP)`` (IVF when large), one profile vector per *active*
   expert, id = ``experts.id``
-- ``works``     — ``IndexIDMap2(IndexFlatIP)`` (IVF when large), one vector per work of an active expert,
-  id = ``expert_works.id``; identical texts (a paper several experts co-authored) share one content
-  key, so a document votes once for each of its authors
-- ``societies`` — ``IndexIDMap2(IndexFlatIP)``, one vector per active society, id = ``societies.id``
+- work vectors    — same kind, one vector per work of an active expert, id = ``expert_works.id``;
+  identical texts (a paper several experts co-authored) share one content key, so a document votes
+  once for each of its authors
+- society vectors — ``IndexIDMap2(IndexFlatIP)``, one vector per active society, id = ``societies.id``
 - BM25 over expert profile documents (fields, bio, department and every work), over the distinct
   work documents plus each expert's own document (fields, bio, department — with thin profiles it is
   most of the evidence), and over society documents, built from token ids kept per document.
 
 Small collections use exact flat indexes; from 20k vectors a rebuild switches the experts and
-works indexes to ``IndexIVFFlat`` (see :mod:`matching.vectors`). Past a few million experts the
-vectors belong in an external vector service.
+works indexes to ``IndexIVFFlat`` (see :mod:`matching.vectors`).
 
-Concurrency: searches hold the read side of :attr:`ExpertIndex.lock`; :meth:`ExpertIndex.apply`
-holds the write side while it removes and adds vectors. BM25 indexes are immutable and replaced by
-:meth:`ExpertIndex.refresh_lexical` in one assignment, so a search never sees a half-built one.
+State: one record per expert and society (:mod:`matching.index_entries`, where the reverse maps
+are derived); nothing outside this module reads it. :meth:`ExpertIndex.apply` is the only writer
+(it validates first, so a bad batch changes nothing); readers call a method that takes the read
+lock itself, or read several things at once inside ``with index.reading() as view``.
+
+BM25 indexes are immutable and replaced by :meth:`ExpertIndex.refresh_lexical` in one assignment.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import faiss
 import numpy as np
 
 from matching import vectors
+from matching.index_entries import (
+    Entries,
+    ExpertEntry,
+    IndexContents,
+    LexicalSnapshot,
+    PreparedExpert,
+    PreparedSociety,
+    SocietyEntry,
+    WorkEntry,
+    WorkLabel,
+)
 from matching.lexical import Bm25, Vocabulary
 from matching.repository import ExpertCard
 from matching.rwlock import ReadWriteLock
 
-WorkLabel = tuple[str, int | None, str]
-"""Title, year and kind of a work: what a reason shows."""
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedWork:
-    id: int
-    key: str
-    """Content key of the work text (same text, same key)."""
-    vector: np.ndarray
-    tokens: np.ndarray
-    label: WorkLabel = ("", None, "")
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedExpert:
-    id: int
-    vector: np.ndarray
-    """Profile vector (fields, bio and work titles)."""
-    tokens: np.ndarray
-    """Tokens of fields, bio and department (works are added from their own documents)."""
-    works: tuple[PreparedWork, ...]
-    card: ExpertCard = ExpertCard("", "", "", None, 0, ())
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedSociety:
-    id: int
-    vector: np.ndarray
-    tokens: np.ndarray
-    code: str = ""
-    name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class LexicalSnapshot:
-    profiles: Bm25[int]
-    works: Bm25[str]
-    societies: Bm25[int]
-
-
-def _remove(index: faiss.Index, ids: Iterable[int]) -> None:
-    wanted = _ids(ids)
-    # IDSelectorArray: the one selector both IndexIDMap2 and an IVF hash-table direct map accept
-    index.remove_ids(faiss.IDSelectorArray(wanted))
+_NO_TOKENS = np.zeros(0, np.int32)
 
 
 def _ids(values: Iterable[int]) -> np.ndarray:
     return np.fromiter(values, dtype=np.int64)
 
 
-def own_document_key(tokens: np.ndarray) -> str:
-    """Key of an expert's own document; experts with the same fields text share one document."""
-    return "own:" + hashlib.sha256(np.ascontiguousarray(tokens, dtype=np.int32).tobytes()).hexdigest()[:16]
+def _remove(index: faiss.Index, ids: Iterable[int]) -> None:
+    # IDSelectorArray: the one selector both IndexIDMap2 and an IVF hash-table direct map accept
+    index.remove_ids(faiss.IDSelectorArray(_ids(ids)))
 
 
-def _empty_lexical(vocab: Vocabulary) -> LexicalSnapshot:
-    return LexicalSnapshot(Bm25([], [], vocab), Bm25([], [], vocab), Bm25([], [], vocab))
-
-
-@dataclass
 class ExpertIndex:
-    model_id: str
-    dim: int
-    vocab: Vocabulary = field(default_factory=Vocabulary)
-    watermark: int = 0
-    built_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    """Vectors, words and cards of the active experts and societies; owns its lock and its state."""
 
-    def __post_init__(self) -> None:
-        self.lock = ReadWriteLock()
-        self.experts = vectors.new_flat(self.dim)
-        self.works = vectors.new_flat(self.dim)
-        self.societies = vectors.new_flat(self.dim)
-        self.expert_works: dict[int, tuple[int, ...]] = {}
-        self.work_expert: dict[int, int] = {}
-        self.work_key: dict[int, str] = {}
-        self.key_works: dict[str, set[int]] = defaultdict(set)
-        self.profile_tokens: dict[int, np.ndarray] = {}
-        self.key_tokens: dict[str, np.ndarray] = {}
-        self.own_key: dict[int, str] = {}
-        """Expert -> key of its own document (fields, bio, department), which votes like a work."""
-        self.key_owners: dict[str, set[int]] = defaultdict(set)
-        self.society_tokens: dict[int, np.ndarray] = {}
-        self.work_labels: dict[int, WorkLabel] = {}
-        self.cards: dict[int, ExpertCard] = {}
-        """Name, employer, region, capacity, societies of each indexed expert (for constraints)."""
-        self.society_names: dict[int, tuple[str, str]] = {}
-        """Society id -> (code, name)."""
-        self.lexical = _empty_lexical(self.vocab)
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        dim: int,
+        vocab: Vocabulary | None = None,
+        watermark: int = 0,
+        built_at: str | None = None,
+    ) -> None:
+        self._model_id, self._dim = model_id, dim
+        self._vocab = vocab if vocab is not None else Vocabulary()
+        self._watermark = watermark
+        self._built_at = built_at or datetime.now(UTC).isoformat(timespec="seconds")
+        self._lock = ReadWriteLock()
+        self._entries = Entries()
+        self._expert_vectors = vectors.new_flat(dim)
+        self._work_vectors = vectors.new_flat(dim)
+        self._society_vectors = vectors.new_flat(dim)
+        self._lexical = LexicalSnapshot(Bm25([], [], self._vocab), Bm25([], [], self._vocab), Bm25([], [], self._vocab))
         self._generation = 0
         """Bumped by every :meth:`apply`; the lexical snapshot records the generation it saw."""
         self._lexical_generation = 0
         self._lexical_lock = threading.Lock()
-        self.background: np.ndarray | None = None
-        """Mean vector of the reference texts (see :mod:`matching.background`), set by the engine."""
+        self._background: np.ndarray | None = None
 
-    # -- counts -------------------------------------------------------------------------------
+    # -- facts that never change after construction, and counts -------------------------------
 
-    def counts(self) -> dict[str, int]:
-        return {
-            "experts": int(self.experts.ntotal),
-            "works": int(self.works.ntotal),
-            "societies": int(self.societies.ntotal),
-        }
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def vocab(self) -> Vocabulary:
+        return self._vocab
+
+    @property
+    def built_at(self) -> str:
+        return self._built_at
+
+    @property
+    def watermark(self) -> int:
+        return self._watermark
 
     @property
     def lexical_is_current(self) -> bool:
         return self._lexical_generation == self._generation
 
+    def set_background(self, vector: np.ndarray | None) -> None:
+        """Mean vector of the reference texts (see :mod:`matching.background`), set by the engine."""
+        with self._lock.write():
+            self._background = vector
+
+    def counts(self) -> dict[str, int]:
+        with self._lock.read():
+            return self._counts()
+
+    def _counts(self) -> dict[str, int]:
+        return {
+            "experts": int(self._expert_vectors.ntotal),
+            "works": int(self._work_vectors.ntotal),
+            "societies": int(self._society_vectors.ntotal),
+        }
+
+    def kinds(self) -> dict[str, str]:
+        with self._lock.read():
+            return {"experts": vectors.kind(self._expert_vectors), "works": vectors.kind(self._work_vectors)}
+
     def expert_ids(self) -> set[int]:
-        return set(self.expert_works)
+        with self._lock.read():
+            return set(self._entries.experts)
 
     def society_ids(self) -> set[int]:
-        return set(self.society_tokens)
+        with self._lock.read():
+            return set(self._entries.societies)
 
     # -- mutation -----------------------------------------------------------------------------
 
-    def _check(self, vector: np.ndarray) -> np.ndarray:
-        v = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        if v.shape[1] != self.dim:
-            raise ValueError(f"vector of dimension {v.shape[1]} given to a {self.dim}-dimension index")
+    def _rows(self, arrays: list[np.ndarray]) -> np.ndarray:
+        v = np.ascontiguousarray(np.vstack(arrays), dtype=np.float32)
+        if v.shape[1] != self._dim:
+            raise ValueError(f"vector of dimension {v.shape[1]} given to a {self._dim}-dimension index")
         return v
 
-    def _remove_expert(self, expert_id: int) -> None:
-        work_ids = self.expert_works.pop(expert_id, None)
-        if work_ids is None:
-            return
-        _remove(self.experts, [expert_id])
-        if work_ids:
-            _remove(self.works, work_ids)
-        for work_id in work_ids:
-            self.work_expert.pop(work_id, None)
-            self.work_labels.pop(work_id, None)
-            key = self.work_key.pop(work_id, None)
-            if key is None:
-                continue
-            holders = self.key_works.get(key)
-            if holders is not None:
-                holders.discard(work_id)
-                if not holders:
-                    del self.key_works[key]
-                    self.key_tokens.pop(key, None)
-        self.profile_tokens.pop(expert_id, None)
-        self.cards.pop(expert_id, None)
-        own = self.own_key.pop(expert_id, None)
-        if own is not None:
-            owners = self.key_owners.get(own)
-            if owners is not None:
-                owners.discard(expert_id)
-                if not owners:
-                    del self.key_owners[own]
-
-    def _add_expert(self, expert: PreparedExpert) -> None:
-        self.experts.add_with_ids(self._check(expert.vector), _ids([expert.id]))
-        if expert.works:
-            vectors = np.vstack([self._check(w.vector) for w in expert.works])
-            self.works.add_with_ids(vectors, _ids(w.id for w in expert.works))
-        for w in expert.works:
-            self.work_expert[w.id] = expert.id
-            self.work_labels[w.id] = w.label
-            self.work_key[w.id] = w.key
-            self.key_works[w.key].add(w.id)
-            self.key_tokens.setdefault(w.key, w.tokens)
-        self.expert_works[expert.id] = tuple(w.id for w in expert.works)
-        self.cards[expert.id] = expert.card
-        self.register_own_document(expert.id, expert.tokens)
-
-    def register_own_document(self, expert_id: int, tokens: np.ndarray) -> None:
-        self.profile_tokens[expert_id] = tokens
-        if tokens.size:
-            key = own_document_key(tokens)
-            self.own_key[expert_id] = key
-            self.key_owners[key].add(expert_id)
-
-    def _remove_society(self, society_id: int) -> None:
-        self.society_names.pop(society_id, None)
-        if self.society_tokens.pop(society_id, None) is not None:
-            _remove(self.societies, [society_id])
-
-    def _add_society(self, society: PreparedSociety) -> None:
-        self.societies.add_with_ids(self._check(society.vector), _ids([society.id]))
-        self.society_tokens[society.id] = society.tokens
-        self.society_names[society.id] = (society.code, society.name)
+    def _validate(self, experts: list[PreparedExpert], societies: list[PreparedSociety], dropped: set[int]) -> None:
+        """Refuse a batch that would break an invariant, before anything changes."""
+        self._entries.refuse(experts, societies, dropped)
+        for e in experts:
+            self._rows([e.vector, *(w.vector for w in e.works)])
+        for s in societies:
+            self._rows([s.vector])
 
     def apply(
         self,
@@ -231,92 +168,250 @@ class ExpertIndex:
         remove_societies: Iterable[int] = (),
         watermark: int | None = None,
     ) -> None:
-        """Replace, add and remove entries in one write-locked step (vectors now, words on refresh)."""
+        """Replace, add and remove entries in one write-locked step (vectors now, words on refresh).
+
+        Raises ``ValueError`` (and changes nothing) for a batch that would break an invariant.
+        """
         experts, societies = list(experts), list(societies)
-        with self.lock.write():
-            for expert_id in {*remove_experts, *(e.id for e in experts)}:
-                self._remove_expert(expert_id)
+        with self._lock.write():
+            dropped = {*remove_experts, *(e.id for e in experts)}
+            self._validate(experts, societies, dropped)
+            for expert_id in dropped:
+                self._drop_expert(expert_id)
             for expert in experts:
-                self._add_expert(expert)
+                self._put_expert(expert)
             for society_id in {*remove_societies, *(s.id for s in societies)}:
-                self._remove_society(society_id)
+                if self._entries.societies.pop(society_id, None) is not None:
+                    _remove(self._society_vectors, [society_id])
             for society in societies:
-                self._add_society(society)
+                self._society_vectors.add_with_ids(self._rows([society.vector]), _ids([society.id]))
+                self._entries.societies[society.id] = SocietyEntry(
+                    society.id, society.code, society.name, society.tokens
+                )
             if watermark is not None:
-                self.watermark = max(self.watermark, watermark)
+                self._watermark = max(self._watermark, watermark)
             self._generation += 1
+
+    def _drop_expert(self, expert_id: int) -> None:
+        entry = self._entries.drop_expert(expert_id)
+        if entry is None:
+            return
+        _remove(self._expert_vectors, [expert_id])
+        if entry.works:
+            _remove(self._work_vectors, (w.id for w in entry.works))
+
+    def _put_expert(self, expert: PreparedExpert) -> None:
+        self._expert_vectors.add_with_ids(self._rows([expert.vector]), _ids([expert.id]))
+        if expert.works:
+            self._work_vectors.add_with_ids(
+                self._rows([w.vector for w in expert.works]), _ids(w.id for w in expert.works)
+            )
+        self._entries.put_expert(ExpertEntry.of(expert), {w.key: w.tokens for w in expert.works})
 
     def optimise(self, min_vectors: int = vectors.IVF_MIN_VECTORS) -> None:
         """Switch large vector indexes to IVF (see :mod:`matching.vectors`); call after a full build."""
-        experts = vectors.to_ivf(self.experts, min_vectors=min_vectors)
-        works = vectors.to_ivf(self.works, min_vectors=min_vectors)
-        with self.lock.write():
-            self.experts, self.works = experts, works
-
-    def kinds(self) -> dict[str, str]:
-        return {"experts": vectors.kind(self.experts), "works": vectors.kind(self.works)}
-
-    def profile_document(self, expert_id: int) -> np.ndarray:
-        """Token ids of an expert's whole profile: own text plus every work document."""
-        parts = [self.profile_tokens.get(expert_id, np.zeros(0, np.int32))]
-        parts.extend(self.key_tokens[self.work_key[w]] for w in self.expert_works.get(expert_id, ()))
-        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+        with self._lock.write():
+            self._expert_vectors = vectors.to_ivf(self._expert_vectors, min_vectors=min_vectors)
+            self._work_vectors = vectors.to_ivf(self._work_vectors, min_vectors=min_vectors)
 
     def refresh_lexical(self) -> None:
         """Rebuild the BM25 indexes from the token store and swap them in."""
         with self._lexical_lock:
-            with self.lock.read():
+            with self.reading() as view:
                 generation = self._generation
-                expert_ids = sorted(self.expert_works)
-                profiles = [self.profile_document(e) for e in expert_ids]
-                keys = sorted(self.key_tokens)
-                work_docs = [self.key_tokens[k] for k in keys]
-                own = sorted(self.key_owners)
+                entries = self._entries
+                expert_ids = sorted(entries.experts)
+                profiles = [view.profile_document(e) for e in expert_ids]
+                keys = sorted(entries.documents)
+                work_docs = [entries.documents[k] for k in keys]
+                own = sorted(entries.key_owners)
                 keys += own
-                work_docs += [self.profile_tokens[next(iter(self.key_owners[k]))] for k in own]
-                society_ids = sorted(self.society_tokens)
-                society_docs = [self.society_tokens[s] for s in society_ids]
+                work_docs += [entries.experts[next(iter(entries.key_owners[k]))].tokens for k in own]
+                society_ids = sorted(entries.societies)
+                society_docs = [entries.societies[s].tokens for s in society_ids]
             snapshot = LexicalSnapshot(
-                profiles=Bm25(expert_ids, profiles, self.vocab),
-                works=Bm25(keys, work_docs, self.vocab),
-                societies=Bm25(society_ids, society_docs, self.vocab),
+                profiles=Bm25(expert_ids, profiles, self._vocab),
+                works=Bm25(keys, work_docs, self._vocab),
+                societies=Bm25(society_ids, society_docs, self._vocab),
             )
-            with self.lock.write():
-                self.lexical = snapshot
+            with self._lock.write():
+                self._lexical = snapshot
                 self._lexical_generation = generation
 
-    # -- reading for callers outside the index: each takes the read lock itself -------------------
+    # -- reading: each method takes the read lock itself; reading() for several reads at once ---
+
+    @contextmanager
+    def reading(self) -> Iterator[IndexReader]:
+        """A consistent view for several reads (no update is applied while the block runs)."""
+        with self._lock.read():
+            view = IndexReader(self)
+            try:
+                yield view
+            finally:
+                view._index = None
+
+    def problems(self) -> list[str]:
+        """Every broken invariant, empty when the maps agree with each other and with FAISS."""
+        with self._lock.read():
+            return self._entries.problems(
+                experts=vectors.ids_of(self._expert_vectors),
+                works=vectors.ids_of(self._work_vectors),
+                societies=vectors.ids_of(self._society_vectors),
+            )
 
     def cards_of(self, expert_ids: Iterable[int]) -> dict[int, ExpertCard | None]:
         """Each expert's card, ``None`` for one no longer indexed (removed by a sync meanwhile)."""
-        with self.lock.read():
-            return {e: self.cards.get(e) for e in expert_ids}
+        with self._lock.read():
+            experts = self._entries.experts
+            return {e: (entry.card if (entry := experts.get(e)) else None) for e in expert_ids}
 
     def society_entries(self) -> dict[int, tuple[str, str]]:
         """Every indexed society: id -> (code, name)."""
-        with self.lock.read():
-            return dict(self.society_names)
+        with self._lock.read():
+            return {s.id: (s.code, s.name) for s in self._entries.societies.values()}
 
     def labels_of(self, work_ids: Iterable[int]) -> dict[int, WorkLabel | None]:
-        with self.lock.read():
-            return {w: self.work_labels.get(w) for w in work_ids}
+        with self.reading() as view:
+            return {w: view.label(w) for w in work_ids}
+
+    def document_tokens(self, key: str) -> np.ndarray | None:
+        """Tokens of an indexed work document (saves re-tokenising a text the index already has)."""
+        with self._lock.read():
+            return self._entries.documents.get(key)
 
     def search_experts(self, queries: np.ndarray, k: int) -> np.ndarray:
         """Ids of the ``k`` nearest expert profile vectors per query row (``-1`` pads)."""
-        with self.lock.read():
-            _, ids = self.experts.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        with self._lock.read():
+            _, ids = self._expert_vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return np.asarray(ids)
 
-    # -- reading inside the matcher (callers hold ``lock.read()``) ------------------------------
+    @classmethod
+    def restore(
+        cls, contents: IndexContents, *, model_id: str, dim: int, vocab: Vocabulary, watermark: int, built_at: str
+    ) -> ExpertIndex:
+        """An index from persisted contents; ``ValueError`` when they contradict themselves."""
+        index = cls(model_id=model_id, dim=dim, vocab=vocab, watermark=watermark, built_at=built_at)
+        for built in (contents.expert_vectors, contents.work_vectors, contents.society_vectors):
+            if not vectors.is_supported(built) or built.d != dim:
+                raise ValueError("索引类型或维度与清单不符")
+        index._expert_vectors = contents.expert_vectors
+        index._work_vectors = contents.work_vectors
+        index._society_vectors = contents.society_vectors
+        try:
+            for entry in contents.experts:
+                index._entries.put_expert(entry, contents.documents)
+        except KeyError as exc:
+            raise ValueError(f"work document {exc} missing") from exc
+        index._entries.societies = {s.id: s for s in contents.societies}
+        problems = index.problems()
+        if problems or len(index._entries.experts) != len(contents.experts):
+            raise ValueError("；".join(problems) or "an expert listed twice")
+        index.refresh_lexical()
+        return index
+
+
+class IndexReader:
+    """Reads for one search, valid only inside ``with index.reading() as view`` (read lock held)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: ExpertIndex) -> None:
+        self._index: ExpertIndex | None = index
+
+    def _live(self) -> ExpertIndex:
+        if self._index is None:
+            raise RuntimeError("IndexReader used after its reading() block ended")
+        return self._index
+
+    @property
+    def lexical(self) -> LexicalSnapshot:
+        return self._live()._lexical
+
+    @property
+    def background(self) -> np.ndarray | None:
+        return self._live()._background
+
+    def counts(self) -> dict[str, int]:
+        return self._live()._counts()
+
+    def has_expert(self, expert_id: int) -> bool:
+        return expert_id in self._live()._entries.experts
+
+    def search_experts(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines and ids of the ``k`` nearest expert profile vectors (``-1`` pads)."""
+        return self._live()._expert_vectors.search(query, k)
+
+    def search_societies(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._live()._society_vectors.search(query, k)
+
+    def nearest_documents(self, query: np.ndarray, depth: int) -> list[tuple[str, float]]:
+        """The ``depth`` best distinct work documents by cosine, best first."""
+        index = self._live()
+        total = int(index._work_vectors.ntotal)
+        if total == 0 or depth <= 0:
+            return []
+        works = index._entries.works
+        k = min(total, depth * 2)  # co-authored works repeat one text under several ids: widen if needed
+        while True:
+            scores, ids = index._work_vectors.search(query, k)
+            seen: dict[str, float] = {}
+            for score, work_id in zip(scores[0], ids[0], strict=True):
+                if work_id < 0:
+                    break
+                held = works.get(int(work_id))
+                if held is not None and held[1].key not in seen:
+                    seen[held[1].key] = float(score)
+                    if len(seen) == depth:
+                        break
+            if len(seen) == depth or k >= total:
+                return list(seen.items())
+            k = min(total, k * 4)
 
     def experts_of_key(self, key: str) -> list[tuple[int, int | None]]:
         """``(expert id, work id)`` pairs holding a document; work id ``None`` for an own document."""
-        owners = self.key_owners.get(key)
+        entries = self._live()._entries
+        owners = entries.key_owners.get(key)
         if owners:
             return [(e, None) for e in owners]
-        return [(self.work_expert[w], w) for w in self.key_works.get(key, ()) if w in self.work_expert]
+        return [(entries.works[w][0], w) for w in entries.key_works.get(key, ())]
+
+    def works_of(self, expert_id: int) -> tuple[WorkEntry, ...]:
+        entry = self._live()._entries.experts.get(expert_id)
+        return entry.works if entry is not None else ()
+
+    def label(self, work_id: int) -> WorkLabel | None:
+        held = self._live()._entries.works.get(work_id)
+        return held[1].label if held is not None else None
+
+    def work_text_size(self, expert_id: int) -> int:
+        """Tokens in the expert's work documents (its own document not counted)."""
+        entries = self._live()._entries
+        return sum(int(entries.documents[w.key].size) for w in self.works_of(expert_id))
 
     def work_vectors(self, work_ids: list[int]) -> np.ndarray:
+        index = self._live()
         if not work_ids:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self.works.reconstruct_batch(_ids(work_ids)), dtype=np.float32)
+            return np.zeros((0, index._dim), dtype=np.float32)
+        return np.asarray(index._work_vectors.reconstruct_batch(_ids(work_ids)), dtype=np.float32)
+
+    def profile_document(self, expert_id: int) -> np.ndarray:
+        """Token ids of an expert's whole profile: own text plus every work document."""
+        entries = self._live()._entries
+        entry = entries.experts.get(expert_id)
+        if entry is None:
+            return _NO_TOKENS
+        if not entry.works:
+            return entry.tokens
+        return np.concatenate([entry.tokens, *(entries.documents[w.key] for w in entry.works)])
+
+    def contents(self) -> IndexContents:
+        index = self._live()
+        entries = index._entries
+        return IndexContents(
+            experts=tuple(entries.experts[e] for e in sorted(entries.experts)),
+            societies=tuple(entries.societies[s] for s in sorted(entries.societies)),
+            documents=dict(entries.documents),
+            expert_vectors=index._expert_vectors,
+            work_vectors=index._work_vectors,
+            society_vectors=index._society_vectors,
+        )

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.settings import MatchingSettings
-from matching.index import ExpertIndex
+from matching.index import ExpertIndex, IndexReader
 from matching.lexical import top_indices
 
 
@@ -125,39 +125,17 @@ def _by_max(scores: np.ndarray) -> np.ndarray:
     return scores / hi if hi > 0 else np.zeros_like(scores)
 
 
-def _dense_works(index: ExpertIndex, query: np.ndarray, depth: int) -> list[tuple[str, float]]:
-    """The ``depth`` best distinct work documents by cosine, best first."""
-    total = int(index.works.ntotal)
-    if total == 0 or depth <= 0:
-        return []
-    k = min(total, depth * 2)  # co-authored works repeat one text under several ids: widen if needed
-    while True:
-        scores, ids = index.works.search(query, k)
-        seen: dict[str, float] = {}
-        for score, work_id in zip(scores[0], ids[0], strict=True):
-            if work_id < 0:
-                break
-            key = index.work_key.get(int(work_id))
-            if key is not None and key not in seen:
-                seen[key] = float(score)
-                if len(seen) == depth:
-                    break
-        if len(seen) == depth or k >= total:
-            return list(seen.items())
-        k = min(total, k * 4)
-
-
 def _vote(
     ranked: list[tuple[str, float]],
     normalised: np.ndarray,
-    index: ExpertIndex,
+    view: IndexReader,
     per_expert: int,
     into: dict[int, ExpertEvidence],
     kind: str,
 ) -> dict[int, float]:
     votes: dict[int, list[float]] = defaultdict(list)
     for (key, _), value in zip(ranked, normalised, strict=True):
-        for expert_id, work_id in index.experts_of_key(key):
+        for expert_id, work_id in view.experts_of_key(key):
             evidence = into.setdefault(expert_id, ExpertEvidence())
             if work_id is not None:
                 target = evidence.work_lexical if kind == "lexical" else evidence.work_dense
@@ -169,7 +147,7 @@ def _vote(
     return {e: sum(v[:per_expert]) for e, v in votes.items()}
 
 
-def _work_richness(index: ExpertIndex, expert_id: int, full_at: int) -> float:
+def _work_richness(view: IndexReader, expert_id: int, full_at: int) -> float:
     """How far an expert's works can speak for it: its work text in tokens / ``full_at``, at most 1.
 
     Document votes add evidence when an expert has several substantial works (abstracts); with a
@@ -178,9 +156,7 @@ def _work_richness(index: ExpertIndex, expert_id: int, full_at: int) -> float:
     """
     if full_at <= 0:
         return 1.0
-    keys = (index.work_key.get(w) for w in index.expert_works.get(expert_id, ()))
-    tokens = sum(int(index.key_tokens[k].size) for k in keys if k is not None and k in index.key_tokens)
-    return min(1.0, tokens / full_at)
+    return min(1.0, view.work_text_size(expert_id) / full_at)
 
 
 def gather_evidence(
@@ -189,32 +165,33 @@ def gather_evidence(
     """Collect and normalise all evidence for one query (takes the index read lock)."""
     query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
     experts: dict[int, ExpertEvidence] = {}
-    with index.lock.read():
-        lexical = index.lexical
-        active = index.expert_works
+    with index.reading() as view:
+        lexical = view.lexical
 
         keys, scores = lexical.profiles.top(query_ids, weights.profile_depth)
         for expert_id, value in zip(keys, _by_max(scores), strict=True):
-            if expert_id in active:
+            if view.has_expert(expert_id):
                 experts.setdefault(expert_id, ExpertEvidence()).lexical_profile = float(value)
 
         work_scores = lexical.works.scores(query_ids)
         top = top_indices(work_scores, weights.work_depth)
         ranked = [(lexical.works.keys[i], float(work_scores[i])) for i in top]
         values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
-        lex_votes = _vote(ranked, values, index, weights.works_per_expert, experts, "lexical")
-        richness = {e: _work_richness(index, e, weights.works_evidence_tokens) for e in lex_votes}
+        lex_votes = _vote(ranked, values, view, weights.works_per_expert, experts, "lexical")
+        richness = {e: _work_richness(view, e, weights.works_evidence_tokens) for e in lex_votes}
 
         # Zero point of a cosine: the query's cosine to the mean of generic reference texts
         # (:mod:`matching.background`); min-max within the list for an index without one.
-        floor = float(query[0] @ index.background) if index.background is not None else None
-        dense_ranked = _dense_works(index, query, weights.work_depth)
+        background = view.background
+        floor = float(query[0] @ background) if background is not None else None
+        dense_ranked = view.nearest_documents(query, weights.work_depth)
         cosines = np.asarray([s for _, s in dense_ranked], dtype=np.float32)
         values = _minmax(cosines) if floor is None else _above(cosines, floor)
-        dense_votes = _vote(dense_ranked, values, index, weights.works_per_expert, experts, "dense")
+        dense_votes = _vote(dense_ranked, values, view, weights.works_per_expert, experts, "dense")
 
-        if index.experts.ntotal:
-            d, ids = index.experts.search(query, min(weights.profile_depth, int(index.experts.ntotal)))
+        counts = view.counts()
+        if counts["experts"]:
+            d, ids = view.search_experts(query, min(weights.profile_depth, counts["experts"]))
             valid = ids[0] >= 0
             cosines = d[0][valid]
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
@@ -222,8 +199,8 @@ def gather_evidence(
                 experts.setdefault(int(expert_id), ExpertEvidence()).dense_profile = float(value)
 
         societies_dense: dict[int, float] = {}
-        if index.societies.ntotal:
-            d, ids = index.societies.search(query, int(index.societies.ntotal))
+        if counts["societies"]:
+            d, ids = view.search_societies(query, counts["societies"])
             valid = ids[0] >= 0
             cosines = d[0][valid]
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
@@ -232,6 +209,8 @@ def gather_evidence(
         societies_lexical = {
             int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)
         }
+        # an expert removed by a sync while the lexical snapshot still lists it does not count
+        active = {e for e in experts if view.has_expert(e)}
 
     for votes, attr in ((lex_votes, "lexical_works"), (dense_votes, "dense_works")):
         if votes:
@@ -262,19 +241,19 @@ def supporting_works(
     """
     query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(-1)
     out: dict[int, list[tuple[int, float]]] = {}
-    with index.lock.read():
-        lexical = index.lexical.works
+    with index.reading() as view:
+        lexical = view.lexical.works
         best = float(evidence.work_scores.max()) if evidence.work_scores.size else 0.0
         share = weights.lexical_works + weights.dense_works
         for expert_id in expert_ids:
-            work_ids = [w for w in index.expert_works.get(expert_id, ()) if w in index.work_key]
-            if not work_ids:
+            works = view.works_of(expert_id)
+            if not works:
                 out[expert_id] = []
                 continue
-            cosines = index.work_vectors(work_ids) @ query
+            cosines = view.work_vectors([w.id for w in works]) @ query
             scored: dict[str, tuple[int, float]] = {}
-            for work_id, cosine in zip(work_ids, cosines, strict=True):
-                key = index.work_key[work_id]
+            for work, cosine in zip(works, cosines, strict=True):
+                work_id, key = work.id, work.key
                 position = lexical.position.get(key)
                 lex = float(evidence.work_scores[position]) / best if position is not None and best > 0 else 0.0
                 value = (weights.lexical_works * lex + weights.dense_works * max(float(cosine), 0.0)) / share

@@ -33,6 +33,7 @@ import numpy as np
 
 from matching import vectors
 from matching.index import ExpertIndex
+from matching.index_entries import ExpertEntry, IndexContents, SocietyEntry, WorkEntry, WorkLabel
 from matching.lexical import Vocabulary
 from matching.repository import ExpertCard
 from matching.state import IndexState
@@ -97,33 +98,33 @@ def read_manifest(directory: Path) -> dict[str, Any] | None:
 def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
     """Write ``index`` as a new generation and point the manifest at it."""
     directory = Path(directory)
-    with _exclusive(directory), index.lock.read():
+    with _exclusive(directory), index.reading() as view:
+        contents = view.contents()
         generation = f"g{index.watermark:08d}-{uuid.uuid4().hex[:8]}"
         gen_dir = directory / generation
         gen_dir.mkdir(parents=True)
-        faiss.write_index(index.experts, str(gen_dir / "experts.faiss"))
-        faiss.write_index(index.works, str(gen_dir / "works.faiss"))
-        faiss.write_index(index.societies, str(gen_dir / "societies.faiss"))
-        expert_ids = sorted(index.expert_works)
-        keys = sorted(index.key_tokens)
+        faiss.write_index(contents.expert_vectors, str(gen_dir / "experts.faiss"))
+        faiss.write_index(contents.work_vectors, str(gen_dir / "works.faiss"))
+        faiss.write_index(contents.society_vectors, str(gen_dir / "societies.faiss"))
+        experts, societies = contents.experts, contents.societies
+        keys = sorted(contents.documents)
         key_pos = {k: i for i, k in enumerate(keys)}
-        work_ids = [w for e in expert_ids for w in index.expert_works[e]]
-        society_ids = sorted(index.society_tokens)
-        p_off, p_flat = _ragged([index.profile_tokens[e] for e in expert_ids])
-        k_off, k_flat = _ragged([index.key_tokens[k] for k in keys])
-        s_off, s_flat = _ragged([index.society_tokens[s] for s in society_ids])
+        works = [w for e in experts for w in e.works]
+        p_off, p_flat = _ragged([e.tokens for e in experts])
+        k_off, k_flat = _ragged([contents.documents[k] for k in keys])
+        s_off, s_flat = _ragged([s.tokens for s in societies])
         with (gen_dir / "tokens.npz").open("wb") as fh:
             np.savez(
                 fh,
-                expert_ids=np.asarray(expert_ids, dtype=np.int64),
-                expert_work_counts=np.asarray([len(index.expert_works[e]) for e in expert_ids], dtype=np.int64),
-                work_ids=np.asarray(work_ids, dtype=np.int64),
-                work_keys=np.asarray([key_pos[index.work_key[w]] for w in work_ids], dtype=np.int64),
+                expert_ids=np.asarray([e.id for e in experts], dtype=np.int64),
+                expert_work_counts=np.asarray([len(e.works) for e in experts], dtype=np.int64),
+                work_ids=np.asarray([w.id for w in works], dtype=np.int64),
+                work_keys=np.asarray([key_pos[w.key] for w in works], dtype=np.int64),
                 profile_offsets=p_off,
                 profile_tokens=p_flat,
                 key_offsets=k_off,
                 key_tokens=k_flat,
-                society_ids=np.asarray(society_ids, dtype=np.int64),
+                society_ids=np.asarray([s.id for s in societies], dtype=np.int64),
                 society_offsets=s_off,
                 society_tokens=s_flat,
             )
@@ -131,9 +132,9 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
             json.dumps({"tokens": index.vocab.tokens, "keys": keys}, ensure_ascii=False), encoding="utf-8"
         )
         cards = {
-            "experts": [[e, *astuple(index.cards[e])] for e in expert_ids],
-            "societies": [[s, *index.society_names[s]] for s in society_ids],
-            "works": [[w, *index.work_labels[w]] for w in work_ids],
+            "experts": [[e.id, *astuple(e.card)] for e in experts],
+            "societies": [[s.id, s.code, s.name] for s in societies],
+            "works": [[w.id, *w.label] for w in works],
         }
         (gen_dir / "cards.json").write_text(json.dumps(cards, ensure_ascii=False), encoding="utf-8")
         files = {p.name: _sha256(p) for p in sorted(gen_dir.iterdir())}
@@ -145,8 +146,8 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
             "generation": generation,
             "model": index.model_id,
             "dimension": index.dim,
-            "counts": index.counts(),
-            "kinds": index.kinds(),
+            "counts": view.counts(),
+            "kinds": {"experts": vectors.kind(contents.expert_vectors), "works": vectors.kind(contents.work_vectors)},
             "watermark": index.watermark,
             "built_at": index.built_at,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -192,24 +193,14 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
             raise IndexUnavailable(f"索引文件 {name} 校验失败")
     try:
         vocab_data = json.loads((gen_dir / "vocab.json").read_text(encoding="utf-8"))
-        index = ExpertIndex(
-            model_id=model_id,
-            dim=dim,
-            vocab=Vocabulary(vocab_data["tokens"]),
-            watermark=int(manifest["watermark"]),
-            built_at=str(manifest.get("built_at", "")),
-        )
-        index.experts = faiss.read_index(str(gen_dir / "experts.faiss"))
-        index.works = faiss.read_index(str(gen_dir / "works.faiss"))
-        index.societies = faiss.read_index(str(gen_dir / "societies.faiss"))
         keys: list[str] = vocab_data["keys"]
         cards = json.loads((gen_dir / "cards.json").read_text(encoding="utf-8"))
-        index.cards = {
+        expert_cards = {
             int(c[0]): ExpertCard(str(c[1]), str(c[2]), str(c[3]), c[4], int(c[5]), tuple(int(x) for x in c[6]))
             for c in cards["experts"]
         }
-        index.society_names = {int(c[0]): (str(c[1]), str(c[2])) for c in cards["societies"]}
-        index.work_labels = {int(c[0]): (str(c[1]), c[2], str(c[3])) for c in cards["works"]}
+        labels: dict[int, WorkLabel] = {int(c[0]): (str(c[1]), c[2], str(c[3])) for c in cards["works"]}
+        names = {int(c[0]): (str(c[1]), str(c[2])) for c in cards["societies"]}
         with np.load(gen_dir / "tokens.npz", allow_pickle=False) as z:
             expert_ids = z["expert_ids"].tolist()
             counts = z["expert_work_counts"].tolist()
@@ -219,33 +210,34 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
             key_tokens = _unragged(z["key_offsets"], z["key_tokens"])
             society_ids = z["society_ids"].tolist()
             society_tokens = _unragged(z["society_offsets"], z["society_tokens"])
-    except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
+        if set(expert_cards) != set(expert_ids) or set(names) != set(society_ids) or set(labels) != set(work_ids):
+            raise IndexUnavailable("索引中的专家卡片与条目不符")
+        works = iter(WorkEntry(w, keys[k], labels[w]) for w, k in zip(work_ids, work_keys, strict=True))
+        experts = tuple(
+            ExpertEntry.of_parts(e, expert_cards[e], tokens, tuple(next(works) for _ in range(n)))
+            for e, n, tokens in zip(expert_ids, counts, profile_tokens, strict=True)
+        )
+        contents = IndexContents(
+            experts=experts,
+            societies=tuple(
+                SocietyEntry(s, *names[s], tokens) for s, tokens in zip(society_ids, society_tokens, strict=True)
+            ),
+            documents=dict(zip(keys, key_tokens, strict=True)),
+            expert_vectors=faiss.read_index(str(gen_dir / "experts.faiss")),
+            work_vectors=faiss.read_index(str(gen_dir / "works.faiss")),
+            society_vectors=faiss.read_index(str(gen_dir / "societies.faiss")),
+        )
+        expected = manifest.get("counts") or {}
+        actual = {"experts": len(experts), "works": len(work_ids), "societies": len(society_ids)}
+        if actual != expected:
+            raise IndexUnavailable(f"索引条目数与清单不符（{actual} ≠ {expected}）")
+        return ExpertIndex.restore(
+            contents,
+            model_id=model_id,
+            dim=dim,
+            vocab=Vocabulary(vocab_data["tokens"]),
+            watermark=int(manifest["watermark"]),
+            built_at=str(manifest.get("built_at", "")),
+        )
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError, StopIteration) as exc:
         raise IndexUnavailable(f"索引文件无法读取：{exc}") from exc
-    for built in (index.experts, index.works, index.societies):
-        if not vectors.is_supported(built) or built.d != dim:
-            raise IndexUnavailable("索引类型或维度与清单不符")
-    position = 0
-    for expert_id, n, tokens in zip(expert_ids, counts, profile_tokens, strict=True):
-        own = tuple(work_ids[position : position + n])
-        for offset, w in enumerate(own):
-            key = keys[work_keys[position + offset]]
-            index.work_expert[w] = expert_id
-            index.work_key[w] = key
-            index.key_works[key].add(w)
-        position += n
-        index.expert_works[expert_id] = own
-        index.register_own_document(expert_id, tokens)
-    index.key_tokens = dict(zip(keys, key_tokens, strict=True))
-    index.society_tokens = dict(zip(society_ids, society_tokens, strict=True))
-    if (
-        set(index.cards) != set(index.expert_works)
-        or set(index.society_names) != set(index.society_tokens)
-        or set(index.work_labels) != set(work_ids)
-    ):
-        raise IndexUnavailable("索引中的专家卡片与条目不符")
-    expected = manifest.get("counts") or {}
-    actual = index.counts()
-    if actual != expected or actual["experts"] != len(index.expert_works) or actual["works"] != len(work_ids):
-        raise IndexUnavailable(f"索引条目数与清单不符（{actual} ≠ {expected}）")
-    index.refresh_lexical()
-    return index

@@ -55,6 +55,18 @@ def _flat_contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
     return ids, vectors
 
 
+def ids_of(index: faiss.Index) -> np.ndarray:
+    """Every id stored in a supported index (a copy), in no particular order."""
+    if isinstance(index, faiss.IndexIVFFlat):
+        lists = index.invlists
+        assert lists is not None
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), n).copy() for i in range(index.nlist) if (n := lists.list_size(i)) > 0
+        ]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+    return faiss.vector_to_array(cast(faiss.IndexIDMap2, index).id_map).astype(np.int64)
+
+
 def probes_for(nlist: int) -> int:
     return max(IVF_MIN_PROBES, min(IVF_MAX_PROBES, nlist // 32))
 

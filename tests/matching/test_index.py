@@ -16,6 +16,7 @@ from directory.profiles import set_expert_active
 from ingestion.segment import search_tokens
 from matching import repository, store
 from matching.engine import MatchingEngine
+from matching.index import ExpertIndex
 from matching.scoring import ExpertEvidence, FusionWeights, gather_evidence
 from models import Expert
 from tests.factories import make_expert, make_society
@@ -33,6 +34,12 @@ def _search(engine: MatchingEngine, text: str) -> list[int]:
     """Expert ids by fused relevance for a free-text query (no constraints)."""
     evidence = _evidence(engine, text)
     return sorted(evidence, key=lambda e: -evidence[e].relevance(engine.weights))
+
+
+def _documents(index: ExpertIndex) -> int:
+    """Distinct work documents (texts) the index holds."""
+    with index.reading() as view:
+        return len(view.contents().documents)
 
 
 def _assert_matches_database(engine: MatchingEngine, session: Session) -> None:
@@ -64,8 +71,10 @@ def test_index_follows_create_update_and_deactivate(session: Session, make_engin
     engine.sync(session)
     _assert_matches_database(engine, session)
     assert engine.index is not None
-    assert engine.index.cards[tea.id].employer == "德化陶瓷研究所"
-    assert engine.index.cards[tea.id].capacity == 5
+    card = engine.index.cards_of([tea.id])[tea.id]
+    assert card is not None
+    assert card.employer == "德化陶瓷研究所"
+    assert card.capacity == 5
     assert _search(engine, "白瓷釉面出现针孔")[0] == tea.id
     old_topic = _evidence(engine, "乌龙茶做青香气")
     assert tea.id not in old_topic or old_topic[tea.id].lexical_profile == old_topic[tea.id].lexical_works == 0
@@ -88,15 +97,17 @@ def test_work_shared_by_two_experts_is_one_document_voting_for_both(
     index = engine.index
     assert index is not None
     assert index.counts()["works"] == 3
-    assert len(index.key_tokens) == 2
+    assert _documents(index) == 2
     ranked = _search(engine, "隔膜涂布厚度不均匀")
     assert set(ranked[:2]) == {a.id, b.id}
     assert ranked[0] == b.id  # two works on the topic beat one
 
     make_expert(session, "A", works=[TEA])
     engine.sync(session)
-    assert len(index.key_tokens) == 3  # the shared document stays for B
-    assert index.experts_of_key(index.work_key[index.expert_works[b.id][0]]) == [(b.id, index.expert_works[b.id][0])]
+    assert _documents(index) == 3  # the shared document stays for B
+    with index.reading() as view:
+        shared = view.works_of(b.id)[0]
+        assert view.experts_of_key(shared.key) == [(b.id, shared.id)]
 
 
 def test_a_second_engine_loads_the_saved_index_without_rebuilding(
@@ -261,13 +272,19 @@ def test_index_readers_take_the_read_lock_themselves(session: Session, make_engi
     engine.ensure_ready(session)
     index = engine.index
     assert index is not None
+    add_expert(session, "B1", works=[BATTERY], name="改名后的专家")
     got: list[object] = []
-    with index.lock.write():  # a sync replacing vectors
+    with index.reading():  # a search in progress
+        syncing = threading.Thread(target=engine.sync, args=(session,), daemon=True)
+        syncing.start()
+        syncing.join(0.3)
+        assert syncing.is_alive()  # the sync waits for the search …
         reader = threading.Thread(target=lambda: got.append(index.cards_of([expert.id])), daemon=True)
         reader.start()
         reader.join(0.3)
-        assert got == []  # waited for the writer instead of reading half-applied state
+        assert got == []  # … and a later reader waits for the sync instead of reading half of it
+    syncing.join(5)
     reader.join(5)
     card = got[0][expert.id]  # type: ignore[index]
     assert card is not None
-    assert card.name == "专家B1"
+    assert card.name == "改名后的专家"

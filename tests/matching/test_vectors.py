@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from matching import store
-from matching.index import ExpertIndex, PreparedExpert, PreparedWork
+from matching.index import ExpertIndex
+from matching.index_entries import PreparedExpert, PreparedWork
 from matching.lexical import Bm25, Vocabulary
 
 DIM = 32
@@ -53,16 +54,18 @@ def test_large_indexes_become_ivf_and_small_ones_stay_flat(big_index: tuple[Expe
 def test_ivf_index_finds_neighbours_and_supports_updates(big_index: tuple[ExpertIndex, np.ndarray]) -> None:
     index, centres = big_index
     query = (centres[4] / np.linalg.norm(centres[4])).astype(np.float32)[None]
-    _, ids = index.works.search(query, 30)
-    owners = {index.work_expert[int(w)] for w in ids[0]}
+    with index.reading() as view:
+        owners = {e for key, _ in view.nearest_documents(query, 30) for e, _ in view.experts_of_key(key)}
+    assert owners
     assert all(e % 20 == 4 for e in owners)  # all from the queried cluster
 
     index.apply(remove_experts=[24], experts=[_expert(np.random.default_rng(9), 2000, centres[4])])
     assert 24 not in index.expert_ids()
     assert index.counts()["works"] == 3600
-    assert index.work_vectors([20000, 20001]).shape == (2, DIM)
-    _, ids = index.works.search(query, 3600)
-    found = {int(w) for w in ids[0] if w >= 0}
+    assert index.problems() == []
+    with index.reading() as view:
+        assert view.work_vectors([20000, 20001]).shape == (2, DIM)
+        found = {w for key, _ in view.nearest_documents(query, 3600) for _, w in view.experts_of_key(key)}
     assert not {240, 241, 242} & found
     assert {20000, 20001, 20002} <= found
 
@@ -75,7 +78,9 @@ def test_ivf_index_survives_save_and_load(big_index: tuple[ExpertIndex, np.ndarr
     assert loaded.kinds() == index.kinds()
     assert loaded.counts() == index.counts()
     query = (centres[7] / np.linalg.norm(centres[7])).astype(np.float32)[None]
-    assert np.array_equal(loaded.works.search(query, 10)[1], index.works.search(query, 10)[1])
+    with loaded.reading() as after, index.reading() as before:
+        assert after.nearest_documents(query, 10) == before.nearest_documents(query, 10)
+    assert loaded.problems() == []
     loaded.apply(remove_experts=[7])
     assert loaded.counts()["experts"] == 1199
 
