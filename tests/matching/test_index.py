@@ -272,7 +272,7 @@ def test_index_readers_take_the_read_lock_themselves(session: Session, make_engi
     engine.ensure_ready(session)
     index = engine.index
     assert index is not None
-    add_expert(session, "B1", works=[BATTERY], name="改名后的专家")
+    make_expert(session, "B1", works=[BATTERY], name="改名后的专家")
     got: list[object] = []
     with index.reading():  # a search in progress
         syncing = threading.Thread(target=engine.sync, args=(session,), daemon=True)
