@@ -84,14 +84,14 @@ def _docking_filter(session: Session, unit: Unit) -> ColumnElement[bool]:
 
 
 def _docking_rate(session: Session, unit: Unit, low: datetime, high: datetime) -> Figure:
-    offered = set(
-        session.scalars(
-            select(Offer.demand_id)
-            .join(Demand, Demand.id == Offer.demand_id)
-            .where(_offer_filter(session, unit), Offer.created_at >= low, Offer.created_at < high)
-        )
+    offered = (
+        select(Offer.demand_id)
+        .join(Demand, Demand.id == Offer.demand_id)
+        .where(_offer_filter(session, unit), Offer.created_at >= low, Offer.created_at < high)
+        .distinct()
     )
-    if not offered:
+    total = int(session.scalar(select(func.count()).select_from(offered.subquery())) or 0)
+    if not total:
         return Figure(None, "期内无推荐的需求")
     docked = session.scalar(
         select(func.count(Docking.id))
@@ -99,7 +99,7 @@ def _docking_rate(session: Session, unit: Unit, low: datetime, high: datetime) -
         .where(Docking.demand_id.in_(offered), Docking.confirmed_at.is_not(None), _docking_filter(session, unit))
     )
     count = int(docked or 0)
-    return Figure(count / len(offered), f"推荐 {len(offered)} 项，确认对接 {count} 项")
+    return Figure(count / total, f"推荐 {total} 项，确认对接 {count} 项")
 
 
 def _docking_days(session: Session, unit: Unit, low: datetime, high: datetime) -> Figure:
