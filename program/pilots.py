@@ -3,7 +3,8 @@
 Each function checks scope (404), role (403) and status (409) before it changes anything, writes its
 AuditEvent (``entity_type="pilot_application"``) and enqueues the notices it causes in the caller's
 transaction. A selection takes effect at once: a selected county becomes a demonstration area, a
-selected society a pilot society (active, with a ProfileChange so the matcher's data follows).
+selected society a pilot society (active, with a ProfileChange so the matcher's data follows): the
+department's closing steps (decision, publication) are in :mod:`program.pilot_decisions`.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from accounts.actor import Actor
 from core import clock
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.settings import Settings
-from directory.profiles import record_change
 from models import (
     AuditEvent,
     LocalAssociation,
     PilotApplication,
     PilotStatus,
     PilotSurvey,
-    ProfileChangeKind,
     Region,
     RegionLevel,
     Role,
@@ -51,7 +50,7 @@ ENTITY = "pilot_application"
 __all__ = ["DecisionIn", "PilotApplicationIn", "SurveyIn", "MAX_NOTE_CHARS"]
 
 
-def _name(session: Session, application: PilotApplication) -> str:
+def applicant_name(session: Session, application: PilotApplication) -> str:
     if application.society_id is not None:
         society = session.get(Society, application.society_id)
         return society.name if society is not None else "申报学会"
@@ -59,7 +58,7 @@ def _name(session: Session, application: PilotApplication) -> str:
     return association.name if association is not None else "申报县（市、区）科协"
 
 
-def _event(
+def audit(
     session: Session,
     actor: Actor,
     application: PilotApplication,
@@ -77,7 +76,7 @@ def _event(
     )  # fmt: skip
 
 
-def _tell(session: Session, event: AuditEvent, users: Sequence[User], application: PilotApplication, text: str) -> None:
+def tell(session: Session, event: AuditEvent, users: Sequence[User], application: PilotApplication, text: str) -> None:
     status = STATUS_LABELS[application.status]
     notice = Notice(
         kind=event.action,
@@ -89,7 +88,7 @@ def _tell(session: Session, event: AuditEvent, users: Sequence[User], applicatio
     announce(session, event, users, notice)
 
 
-def _note(text: str | None, *, required: bool, label: str) -> str | None:
+def clean_note(text: str | None, *, required: bool, label: str) -> str | None:
     cleaned = (text or "").strip()
     if required and len(cleaned) < 2:
         raise ValidationFailed(f"请填写{label}", fields={"field": "reason"})
@@ -148,11 +147,17 @@ def apply(
     session.add(application)
     flush(session)
     stored = pilot_files.store(session, settings, application, list(uploads), user_id=actor.user_id, now=now)
-    event = _event(
+    event = audit(
         session, actor, application, "submit", None, now=now,
-        data={"files": [f.id for f in stored], "applicant": _name(session, application)},
+        data={"files": [f.id for f in stored], "applicant": applicant_name(session, application)},
     )  # fmt: skip
-    _tell(session, event, reviewers(session), application, f"由{_name(session, application)}提交，请进行形式审查。")
+    tell(
+        session,
+        event,
+        reviewers(session),
+        application,
+        f"由{applicant_name(session, application)}提交，请进行形式审查。",
+    )
     return application
 
 
@@ -173,7 +178,7 @@ def upload(
         raise ValidationFailed("请选择要上传的申报材料文件", fields={"field": "file"})
     stored = pilot_files.store(session, settings, application, list(uploads), user_id=actor.user_id, now=now)
     labels = "、".join(MATERIAL_LABELS[f.material] for f in stored)
-    _event(session, actor, application, "upload", application.status, now=now, data={"files": [f.id for f in stored]},
+    audit(session, actor, application, "upload", application.status, now=now, data={"files": [f.id for f in stored]},
            reason=labels)  # fmt: skip
     return application
 
@@ -199,8 +204,8 @@ def resubmit(
     application.submitted_at = now
     application.submitted_by_user_id = actor.user_id
     flush(session)
-    event = _event(session, actor, application, "resubmit", before, now=now)
-    _tell(session, event, reviewers(session), application, "已修改并重新提交，请再次进行形式审查。")
+    event = audit(session, actor, application, "resubmit", before, now=now)
+    tell(session, event, reviewers(session), application, "已修改并重新提交，请再次进行形式审查。")
     return application
 
 
@@ -212,7 +217,7 @@ def review_format(
     now = now or clock.now()
     application = visible(session, actor, application_id, lock=True)
     check("pass_format" if passed else "return_format", application, actor)
-    reason = _note(note, required=not passed, label="退回原因")
+    reason = clean_note(note, required=not passed, label="退回原因")
     if passed:
         missing = pilot_files.missing_materials(session, application)
         if missing:
@@ -223,15 +228,15 @@ def review_format(
     application.review_note = reason
     application.reviewed_at = now
     flush(session)
-    event = _event(session, actor, application, "pass_format" if passed else "return_format", before, now=now,
+    event = audit(session, actor, application, "pass_format" if passed else "return_format", before, now=now,
                    reason=reason)  # fmt: skip
     if passed:
         follow = "通过形式审查。" + ("省科协将组织专家实地调研。" if application.local_association_id else "")
-        _tell(session, event, applicant_recipients(session, application), application, follow)
-        _tell(session, event, department_recipients(session), application, "已通过形式审查。")
+        tell(session, event, applicant_recipients(session, application), application, follow)
+        tell(session, event, department_recipients(session), application, "已通过形式审查。")
     else:
         text = f"未通过形式审查，已退回。原因：{reason}。请修改后重新提交。"
-        _tell(session, event, applicant_recipients(session, application), application, text)
+        tell(session, event, applicant_recipients(session, application), application, text)
     return application
 
 
@@ -267,8 +272,8 @@ def assign_surveyors(
     flush(session)
     names = "、".join(u.display_name for u in added)
     data: dict[str, object] = {"experts": [u.id for u in added]}
-    event = _event(session, actor, application, "assign_survey", application.status, now=now, data=data, reason=names)
-    _tell(session, event, added, application, "请您开展实地调研，并在系统中填写调研反馈意见表。")
+    event = audit(session, actor, application, "assign_survey", application.status, now=now, data=data, reason=names)
+    tell(session, event, added, application, "请您开展实地调研，并在系统中填写调研反馈意见表。")
     return application
 
 
@@ -300,10 +305,10 @@ def file_survey(
         application.status = PilotStatus.SURVEYED
         flush(session)
     scores = {k: v for k, v in form.model_dump().items() if k.endswith("_score")}
-    event = _event(session, actor, application, "file_survey", before, now=now, data={"scores": scores})
+    event = audit(session, actor, application, "file_survey", before, now=now, data={"scores": scores})
     if application.status is PilotStatus.SURVEYED:
         text = "的专家实地调研已全部完成，请学会学术部讨论推荐。"
-        _tell(session, event, [*department_recipients(session), *reviewers(session)], application, text)
+        tell(session, event, [*department_recipients(session), *reviewers(session)], application, text)
     return application
 
 
@@ -316,14 +321,14 @@ def recommend(
     check("recommend", application, actor)
     if application.local_association_id is not None and application.status is not PilotStatus.SURVEYED:
         raise Conflict("示范县（市、区）申报须先完成专家实地调研，才能推荐")
-    reason = _note(note, required=True, label="推荐意见")
+    reason = clean_note(note, required=True, label="推荐意见")
     before = application.status
     application.status = PilotStatus.RECOMMENDED
     application.recommendation_note = reason
     application.recommended_at = now
     flush(session)
-    event = _event(session, actor, application, "recommend", before, now=now, reason=reason)
-    _tell(
+    event = audit(session, actor, application, "recommend", before, now=now, reason=reason)
+    tell(
         session,
         event,
         applicant_recipients(session, application),
@@ -331,80 +336,3 @@ def recommend(
         "已由学会学术部推荐，提交主席办公会议研究。",
     )
     return application
-
-
-def _take_effect(session: Session, application: PilotApplication) -> dict[str, object]:
-    """A selected county becomes a demonstration area, a selected society an active pilot society."""
-    if application.society_id is not None:
-        society = session.get(Society, application.society_id)
-        assert society is not None
-        society.is_pilot = True
-        society.is_active = True
-        record_change(session, ProfileChangeKind.SOCIETY, society.id)  # the matcher's society data follows
-        return {"society_id": society.id, "is_pilot": True}
-    association = session.get(LocalAssociation, application.local_association_id)
-    assert association is not None
-    region = session.get(Region, association.region_code)
-    assert region is not None
-    region.is_demonstration = True
-    return {"region_code": region.code, "is_demonstration": True}
-
-
-def decide(
-    session: Session, actor: Actor, application_id: int, decision: DecisionIn, *, now: datetime | None = None
-) -> PilotApplication:
-    """The department records the chairman's office meeting's decision; a selection takes effect at once."""
-    now = now or clock.now()
-    application = visible(session, actor, application_id, lock=True)
-    check("decide", application, actor)
-    if decision.meeting_date > now.date():
-        raise ValidationFailed("会议日期不能晚于今天", fields={"field": "meeting_date"})
-    before = application.status
-    application.status = PilotStatus.SELECTED if decision.selected else PilotStatus.NOT_SELECTED
-    application.meeting_date = decision.meeting_date
-    application.meeting_number = decision.meeting_number
-    application.decided_at = now
-    note = _note(decision.note, required=False, label="说明")
-    effects = _take_effect(session, application) if decision.selected else {}
-    flush(session)
-    meeting = f"{decision.meeting_date.isoformat()} {decision.meeting_number}"
-    event = _event(session, actor, application, "decide", before, now=now, reason=note,
-                   data={"meeting": meeting, **effects})  # fmt: skip
-    result = "确定入选" if decision.selected else "未入选"
-    text = f"经主席办公会议（{meeting}）研究，{result}。遴选结果将在省科协网站公布。"
-    _tell(session, event, applicant_recipients(session, application), application, text)
-    return application
-
-
-def publish(session: Session, actor: Actor, year: int, *, now: datetime | None = None) -> list[PilotApplication]:
-    """The department publishes the year's decided applications on the public list (art. 13)."""
-    now = now or clock.now()
-    if actor.role is not Role.DEPARTMENT:
-        raise PermissionDenied("遴选结果由省科协学会学术部公布")
-    decided = list(
-        session.scalars(
-            select(PilotApplication)
-            .where(
-                PilotApplication.year == year,
-                PilotApplication.status.in_([PilotStatus.SELECTED, PilotStatus.NOT_SELECTED]),
-                PilotApplication.published_at.is_(None),
-            )
-            .order_by(PilotApplication.id)
-            .with_for_update()
-        )
-    )
-    if not decided:
-        raise Conflict(f"{year} 年度没有待公布的遴选结果（须先登记主席办公会议决定）")
-    pending = session.scalar(
-        select(PilotApplication.id).where(
-            PilotApplication.year == year, PilotApplication.status.in_([PilotStatus.RECOMMENDED])
-        )
-    )
-    if pending is not None:
-        raise Conflict(f"{year} 年度仍有已推荐、尚未登记会议决定的申报，请先登记决定再公布")
-    for application in decided:
-        application.published_at = now
-        flush(session)
-        event = _event(session, actor, application, "publish", application.status, now=now)
-        _tell(session, event, applicant_recipients(session, application), application, "的遴选结果已在省科协网站公布。")
-    return decided

@@ -20,7 +20,7 @@ from api.console.web import templates
 from api.deps import ReadSessionDep, SessionDep, SettingsDep
 from api.params import IdPath
 from models import PilotApplication, PilotMaterial, PilotStatus, Role
-from program import pilot_views, pilots
+from program import pilot_decisions, pilot_views, pilots
 from program.pilot_files import Upload
 from program.pilot_rules import STATUS_LABELS, TRANSITIONS
 from program.pilot_views import PilotDetail, PilotPage, PublicPilot
@@ -163,12 +163,12 @@ def recommend(application_id: IdPath, data: NoteIn, actor: ActorDep, session: Se
 
 @router.post("/api/pilot-applications/{application_id}/decision", summary="登记主席办公会议决定", **may("decide"))
 def decide(application_id: IdPath, data: pilots.DecisionIn, actor: ActorDep, session: SessionDep) -> PilotMoved:
-    return moved(pilots.decide(session, actor, application_id, data))
+    return moved(pilot_decisions.decide(session, actor, application_id, data))
 
 
 @router.post("/api/pilot-applications/publish", summary="公布某年度遴选结果", **allow(Role.DEPARTMENT))
 def publish(data: PublishIn, actor: ActorDep, session: SessionDep) -> Published:
-    return Published(year=data.year, published=[a.id for a in pilots.publish(session, actor, data.year)])
+    return Published(year=data.year, published=[a.id for a in pilot_decisions.publish(session, actor, data.year)])
 
 
 @router.get("/api/public/pilots", summary="已公布的试点名单（无需登录）", **PUBLIC)

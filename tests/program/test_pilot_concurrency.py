@@ -19,7 +19,7 @@ from models import (
     PilotSurvey,
     Role,
 )
-from program import pilots
+from program import pilot_decisions, pilots
 from program.pilot_schemas import DecisionIn, SurveyIn
 from tests.factories import make_expert, make_society, make_user
 
@@ -60,7 +60,7 @@ def test_two_decisions_at_once_record_one(fresh_database: Database) -> None:
         def call() -> None:
             decision = DecisionIn(selected=selected, meeting_date=date(2026, 11, 30), meeting_number="第12次")
             with fresh_database.unit_of_work() as session:
-                pilots.decide(session, actor, app_id, decision, now=NOW)
+                pilot_decisions.decide(session, actor, app_id, decision, now=NOW)
 
         return call
 

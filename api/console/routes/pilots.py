@@ -27,7 +27,7 @@ from api.params import IdPath
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.settings import Settings
 from models import PilotMaterial, Role
-from program import pilot_views, pilots
+from program import pilot_decisions, pilot_views, pilots
 from program.pilot_files import COUNTY_MATERIALS, MATERIAL_LABELS, SOCIETY_MATERIALS, TYPE_LABELS, Upload
 from program.pilot_views import SCORE_LABELS
 
@@ -283,14 +283,14 @@ def decide(
     decision = pilots.DecisionIn(
         selected=selected, meeting_date=meeting_date, meeting_number=meeting_number, note=note or None
     )
-    pilots.decide(session, viewer.actor, application_id, decision)
+    pilot_decisions.decide(session, viewer.actor, application_id, decision)
     done = "已登记：入选，即时生效" if selected else "已登记：未入选"
     return flash.redirect(f"/console/pilots/{application_id}", done)
 
 
 @router.post("/console/pilots/publish")
 def publish(viewer: ViewerDep, session: SessionDep, year: Annotated[int, Form(ge=2016, le=2100)]) -> Response:
-    published = pilots.publish(session, viewer.actor, year)
+    published = pilot_decisions.publish(session, viewer.actor, year)
     return flash.redirect(
         f"/console/pilots?year={year}", f"已公布 {year} 年度遴选结果（{len(published)} 项），公示页：/pilots"
     )
