@@ -110,3 +110,65 @@ def test_a_society_is_selected_and_published_through_the_console(console: Consol
     expect(section).to_contain_text("试点学会")
     console.shot("pilots-public")
     console.shot("pilots-public", phone=True)
+
+
+def _first_expert_login(db: Database) -> tuple[int, str, str]:
+    from models import Role, User
+
+    with db.read_session() as session:
+        user = session.scalars(select(User).where(User.role == Role.EXPERT, User.is_active).order_by(User.id)).first()
+        assert user is not None, "the demo has expert logins"
+        return user.id, user.username, user.display_name
+
+
+def test_a_county_application_is_surveyed_by_an_expert_in_the_console(console: Console, server_db: Database) -> None:
+    expert_id, expert_login, expert_name = _first_expert_login(server_db)
+    page = console.login("la-350582")
+    console.open("/console/pilots/new")
+    expect(page.get_by_test_id("new-application")).to_contain_text("申报推荐函")
+    page.fill("input[name=year]", str(YEAR))
+    page.fill("input[name=title]", "晋江市示范县申报书")
+    page.fill("input[name=contact_name]", "吴主任")
+    page.fill("input[name=contact_phone]", "0595-85681234")
+    page.fill("textarea[name=government_opinion]", "市委、市政府同意申报。")
+    for material, name, data in (
+        ("recommendation_letter", "推荐函.pdf", files.PDF),
+        ("industry_demands", "产业需求.xlsx", files.xlsx()),
+        ("work_plan", "方案.png", files.PNG),
+    ):
+        page.set_input_files(f"[data-testid=file-{material}]", files={"name": name, "mimeType": "", "buffer": data})
+    page.get_by_test_id("submit-application").click()
+    expect(page.get_by_test_id("pilot-status")).to_have_text("已提交，待形式审查")
+    app_id = int(page.url.rsplit("/", 1)[1])
+    _logout(page)
+
+    console.login("center-admin")
+    console.open(f"/console/pilots/{app_id}")
+    page.get_by_test_id("pass-format").click()
+    expect(page.get_by_test_id("pilot-status")).to_have_text("形式审查通过，待安排实地调研")
+    page.select_option("[data-testid=assign-form] select[name=experts]", [str(expert_id)])
+    page.get_by_test_id("assign-form").get_by_role("button").click()
+    expect(page.get_by_test_id("pilot-status")).to_have_text("实地调研中（已反馈 0/1）")
+    _logout(page)
+
+    console.login(expert_login)
+    page.locator("nav.nav").get_by_text("调研任务").click()
+    page.get_by_test_id(f"pilot-{app_id}").get_by_role("link").click()
+    form = page.get_by_test_id("survey-form")
+    form.locator("select[name=layout_score]").select_option("5")
+    form.locator("select[name=foundation_score]").select_option("3")  # the others keep their default 5
+    form.locator("textarea[name=comments]").fill("鞋服产业集群集中，县科协工作基础较好。")
+    form.get_by_role("button").click()
+    expect(page.locator(".flash")).to_have_text("已提交调研反馈意见表")
+    expect(page.get_by_test_id("pilot-status")).to_have_text("已完成实地调研")
+    expect(page.get_by_test_id("surveys")).to_contain_text(expert_name)
+    expect(page.get_by_test_id("survey-form")).to_have_count(0)
+    console.shot("pilots-surveyed")
+    _logout(page)
+
+    console.login("dept-admin")
+    console.open(f"/console/pilots/{app_id}")
+    expect(page.get_by_test_id("surveys")).to_contain_text("合计 18/20")
+    page.fill("[data-testid=recommend-form] textarea[name=note]", "产业需求集中，建议列入示范县")
+    page.get_by_test_id("recommend").click()
+    expect(page.get_by_test_id("pilot-status")).to_have_text("学会学术部已推荐")
