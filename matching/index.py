@@ -151,14 +151,6 @@ class ExpertIndex:
             raise ValueError(f"vector of dimension {v.shape[1]} given to a {self._dim}-dimension index")
         return v
 
-    def _validate(self, experts: list[PreparedExpert], societies: list[PreparedSociety], dropped: set[int]) -> None:
-        """Refuse a batch that would break an invariant, before anything changes."""
-        self._entries.refuse(experts, societies, dropped)
-        for e in experts:
-            self._rows([e.vector, *(w.vector for w in e.works)])
-        for s in societies:
-            self._rows([s.vector])
-
     def apply(
         self,
         *,
@@ -173,9 +165,13 @@ class ExpertIndex:
         Raises ``ValueError`` (and changes nothing) for a batch that would break an invariant.
         """
         experts, societies = list(experts), list(societies)
+        for e in experts:  # dimensions first, outside the lock: searches wait only for the change
+            self._rows([e.vector, *(w.vector for w in e.works)])
+        for s in societies:
+            self._rows([s.vector])
         with self._lock.write():
             dropped = {*remove_experts, *(e.id for e in experts)}
-            self._validate(experts, societies, dropped)
+            self._entries.refuse(experts, societies, dropped)
             for expert_id in dropped:
                 self._drop_expert(expert_id)
             for expert in experts:
