@@ -29,6 +29,9 @@ class Society(TimestampMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(String(64))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     is_pilot: Mapped[bool] = mapped_column(default=False)
+    pilot_since: Mapped[date | None]
+    """The Beijing day the society was selected as a pilot (None: a pilot from before selections were
+    recorded, owing reports as far back as they are looked at)."""
     is_active: Mapped[bool] = mapped_column(default=True)
 
     memberships: Mapped[list[SocietyMembership]] = relationship(back_populates="society", lazy="raise")

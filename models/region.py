@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +25,9 @@ class Region(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     is_demonstration: Mapped[bool] = mapped_column(default=False)
     """A demonstration county/district (示范县区) of the project."""
+    demonstration_since: Mapped[date | None]
+    """The Beijing day the county was selected as a demonstration area (None: from before selections
+    were recorded)."""
     is_special_zone: Mapped[bool] = mapped_column(default=False)
     """Pingtan Comprehensive Experimental Zone: county-level by code, city-level in the programme."""
 

@@ -19,7 +19,10 @@ from program.evaluation_views import LatestEvaluation, latest_evaluations
 from program.periods import last_completed
 from program.report_schemas import UnitRef
 from program.report_standing import standings, units_in_view
-from program.units import UnitKind
+from program.units import UnitKind, participating_units
+
+NOT_OWED = "无需报送"
+"""The label of a month that began before the unit was selected."""
 
 
 class UnitState(BaseModel):
@@ -58,20 +61,23 @@ def program_overview(
     now = now or clock.now()
     policy = policy or get_settings().program
     month = last_completed(now)
-    rows: dict[str, UnitState] = {}
-    for s in standings(session, now, policy, units_in_view(session, actor)):
-        row = rows.get(s.unit.key)
-        if row is None:
-            row = rows[s.unit.key] = UnitState(
-                unit=UnitRef.of(s.unit),
-                report_id=None,
-                report_status=None,
-                report_status_label="未报送",
-                report_overdue=False,
-                overdue_reports=0,
-                overdue_months=[],
-                escalated=False,
-            )
+    in_view = units_in_view(session, actor)
+    units = participating_units(session) if in_view is None else in_view
+    rows = {
+        unit.key: UnitState(
+            unit=UnitRef.of(unit),
+            report_id=None,
+            report_status=None,
+            report_status_label="未报送" if unit.owes(month) else NOT_OWED,
+            report_overdue=False,
+            overdue_reports=0,
+            overdue_months=[],
+            escalated=False,
+        )
+        for unit in units
+    }
+    for s in standings(session, now, policy, units):
+        row = rows[s.unit.key]
         if s.month == month:
             row.report_id, row.report_status, row.report_status_label = s.report_id, s.status, s.status_label
             row.report_overdue = s.overdue

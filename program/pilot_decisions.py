@@ -18,18 +18,22 @@ from core import clock
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from directory.profiles import record_change
 from models import LocalAssociation, PilotApplication, PilotStatus, ProfileChangeKind, Region, Role, Society
+from program.periods import BEIJING
 from program.pilot_rules import applicant_recipients, check, visible
 from program.pilot_schemas import DecisionIn
 from program.pilots import audit, clean_note, tell
 from workflow.transitions import flush
 
 
-def _take_effect(session: Session, application: PilotApplication) -> dict[str, object]:
-    """A selected county becomes a demonstration area, a selected society an active pilot society."""
+def _take_effect(session: Session, application: PilotApplication, now: datetime) -> dict[str, object]:
+    """A selected county becomes a demonstration area, a selected society an active pilot society,
+    from today (Beijing): it owes monthly reports from the first month that begins on or after it."""
+    today = now.astimezone(BEIJING).date()
     if application.society_id is not None:
         society = session.get(Society, application.society_id)
         assert society is not None
         society.is_pilot = True
+        society.pilot_since = today
         society.is_active = True
         record_change(session, ProfileChangeKind.SOCIETY, society.id)  # the matcher's society data follows
         return {"society_id": society.id, "is_pilot": True}
@@ -38,6 +42,7 @@ def _take_effect(session: Session, application: PilotApplication) -> dict[str, o
     region = session.get(Region, association.region_code)
     assert region is not None
     region.is_demonstration = True
+    region.demonstration_since = today
     return {"region_code": region.code, "is_demonstration": True}
 
 
@@ -56,7 +61,7 @@ def decide(
     application.meeting_number = decision.meeting_number
     application.decided_at = now
     note = clean_note(decision.note, required=False, label="说明")
-    effects = _take_effect(session, application) if decision.selected else {}
+    effects = _take_effect(session, application, now) if decision.selected else {}
     flush(session)
     meeting = f"{decision.meeting_date.isoformat()} {decision.meeting_number}"
     event = audit(session, actor, application, "decide", before, now=now, reason=note,

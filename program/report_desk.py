@@ -66,7 +66,7 @@ def report_desk(
         months_open = [
             MonthOption(value=str(m), label=m.label)
             for m in owed_months(now, policy.report_lookback_months)
-            if (m.year, m.month) not in have
+            if (m.year, m.month) not in have and unit.owes(m)
         ]
     return ReportDesk(
         unit=UnitRef.of(unit) if unit is not None else None,

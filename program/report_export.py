@@ -1,6 +1,7 @@
 """One month's reports as one XLSX for the department: a row per unit with its figures.
 
-Every participating unit has a row (``未报送`` when it has no report), and so has a unit that reported
+Every participating unit owing the month has a row (``未报送`` when it has no report; a unit selected
+after the month began owes none), and so has a unit that reported
 on the month and no longer participates. A figure's cell holds what the report states; a corrected
 cell is filled yellow and carries a comment with Zhuli's computed value and the unit's reason, and the
 ``更正说明`` column lists every correction in words.
@@ -73,7 +74,9 @@ def export_month(
     reports = session.scalars(
         select(ProgressReport).where(ProgressReport.year == year, ProgressReport.month == month)
     ).all()
-    by_unit: dict[str, tuple[Unit, ProgressReport | None]] = {u.key: (u, None) for u in participating_units(session)}
+    by_unit: dict[str, tuple[Unit, ProgressReport | None]] = {
+        u.key: (u, None) for u in participating_units(session) if u.owes(period)
+    }
     for found in reports:
         unit = report_unit(session, found)
         by_unit[unit.key] = (unit, found)

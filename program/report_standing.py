@@ -54,7 +54,7 @@ class Standing:
 def standings(
     session: Session, now: datetime, policy: ProgramSettings, units: list[Unit] | None = None
 ) -> list[Standing]:
-    """Every participating unit × every owed month (newest first), with its report if there is one."""
+    """Every participating unit × every month it owes (newest first), with its report if there is one."""
     units = participating_units(session) if units is None else units
     months = owed_months(now, policy.report_lookback_months)
     if not units:
@@ -80,6 +80,8 @@ def standings(
     for month in months:
         due_at = month.due_at(policy.report_due_day)
         for unit in units:
+            if not unit.owes(month):
+                continue
             row = found.get((("s" if unit.kind is UnitKind.SOCIETY else "l", unit.id), month.year, month.month))
             status = row.status if row is not None else None
             late = now >= due_at and status not in HANDED_IN

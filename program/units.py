@@ -1,14 +1,16 @@
 """The programme's participating units: pilot societies (``Society.is_pilot``) and the local
 associations of demonstration areas (``Region.is_demonstration``).
 
-A unit is the party that owes monthly reports, is evaluated and may be disqualified. Its scope over
-demands is the workflow's (:func:`workflow.scopes.demand_visibility` for an actor of the unit), never a
-second copy of the rules.
+A unit is the party that owes monthly reports (for the months that begin on or after the day it was
+selected, :meth:`Unit.owes`; a unit from before selections were recorded owes every month looked at),
+is evaluated and may be disqualified. Its scope over demands is the workflow's
+(:func:`workflow.scopes.demand_visibility` for an actor of the unit), never a second copy of the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, select, true
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from core.errors import PermissionDenied
 from models import Evaluation, LocalAssociation, PilotApplication, ProgressReport, Region, Role, Society, User
+from program.periods import Month
 from workflow.scopes import EVERYWHERE
 
 
@@ -36,6 +39,12 @@ class Unit:
     name: str
     region_code: str | None = None
     """The local association's region (None for a society)."""
+    since: date | None = field(default=None, compare=False)
+    """The Beijing day the unit started participating (None: before selections were recorded)."""
+
+    def owes(self, month: Month) -> bool:
+        """Whether the unit owes a report on ``month``: one that begins on or after the day it started."""
+        return self.since is None or date(month.year, month.month, 1) >= self.since
 
     @property
     def key(self) -> str:
@@ -62,11 +71,12 @@ class Unit:
 
 
 def _society(row: Society) -> Unit:
-    return Unit(UnitKind.SOCIETY, row.id, row.name)
+    return Unit(UnitKind.SOCIETY, row.id, row.name, since=row.pilot_since)
 
 
-def _local(row: LocalAssociation) -> Unit:
-    return Unit(UnitKind.LOCAL, row.id, row.name, row.region_code)
+def _local(row: LocalAssociation, region: Region | None) -> Unit:
+    since = region.demonstration_since if region is not None else None
+    return Unit(UnitKind.LOCAL, row.id, row.name, row.region_code, since=since)
 
 
 def participating_units(session: Session) -> list[Unit]:
@@ -74,13 +84,13 @@ def participating_units(session: Session) -> list[Unit]:
     societies = session.scalars(
         select(Society).where(Society.is_pilot, Society.is_active).order_by(Society.code, Society.id)
     ).all()
-    locals_ = session.scalars(
-        select(LocalAssociation)
+    locals_ = session.execute(
+        select(LocalAssociation, Region)
         .join(Region, Region.code == LocalAssociation.region_code)
         .where(Region.is_demonstration)
         .order_by(LocalAssociation.region_code)
     ).all()
-    return [_society(s) for s in societies] + [_local(la) for la in locals_]
+    return [_society(s) for s in societies] + [_local(la, region) for la, region in locals_]
 
 
 def unit_by_ids(session: Session, society_id: int | None, local_association_id: int | None) -> Unit:
@@ -92,7 +102,7 @@ def unit_by_ids(session: Session, society_id: int | None, local_association_id: 
     assert local_association_id is not None
     la = session.get(LocalAssociation, local_association_id)
     assert la is not None
-    return _local(la)
+    return _local(la, session.get(Region, la.region_code))
 
 
 def unit_of_actor(session: Session, actor: Actor) -> Unit | None:
@@ -103,7 +113,7 @@ def unit_of_actor(session: Session, actor: Actor) -> Unit | None:
         return _society(society) if society is not None else None
     if actor.role is Role.LOCAL_ASSOCIATION and actor.region_code is not None:
         la = session.scalar(select(LocalAssociation).where(LocalAssociation.region_code == actor.region_code))
-        return _local(la) if la is not None else None
+        return _local(la, session.get(Region, la.region_code)) if la is not None else None
     return None
 
 
