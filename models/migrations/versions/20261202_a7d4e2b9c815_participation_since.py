@@ -22,15 +22,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not batch mode: a batch would recreate ``regions``, which the seeded rows of
+# many tables reference (SQLite has had ADD/DROP COLUMN since 3.35).
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("societies", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("pilot_since", sa.Date(), nullable=True))
-    with op.batch_alter_table("regions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("demonstration_since", sa.Date(), nullable=True))
+    op.add_column("societies", sa.Column("pilot_since", sa.Date(), nullable=True))
+    op.add_column("regions", sa.Column("demonstration_since", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("regions", schema=None) as batch_op:
-        batch_op.drop_column("demonstration_since")
-    with op.batch_alter_table("societies", schema=None) as batch_op:
-        batch_op.drop_column("pilot_since")
+    op.drop_column("regions", "demonstration_since")
+    op.drop_column("societies", "pilot_since")
