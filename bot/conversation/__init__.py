@@ -9,39 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.conversation import texts
 from bot.conversation.dialogue import handle
-from bot.conversation.state import load_conversation
 from bot.inbound import Inbound
+from chats.conversations import conversation_of
 from core.errors import DomainError
 from core.settings import Settings
 from ingestion.pipeline import prepare_demand_text
-from models import Conversation
 
 ATTEMPTS = 3
 """Turns re-applied on fresh state when another message of the same user changed it meanwhile."""
-
-
-def _conversation(session: Session, openid: str) -> Conversation:
-    row = load_conversation(session, openid)
-    if row is not None:
-        return row
-    try:
-        with session.begin_nested():
-            row = Conversation(openid=openid, state="idle", slots={})
-            session.add(row)
-            session.flush()
-        return row
-    except IntegrityError:
-        # The user's other message created the row first (another process or thread).
-        existing = load_conversation(session, openid)
-        if existing is None:
-            raise
-        return existing
 
 
 def respond(session: Session, inbound: Inbound, *, settings: Settings, now: datetime) -> str:
@@ -56,7 +36,7 @@ def respond(session: Session, inbound: Inbound, *, settings: Settings, now: date
     for _ in range(ATTEMPTS):
         try:
             with session.begin_nested():
-                row = _conversation(session, inbound.openid)
+                row = conversation_of(session, inbound.openid)
                 reply = handle(session, row, inbound, settings.bot, now)
                 session.flush()
             return reply

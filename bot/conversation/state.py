@@ -12,8 +12,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.parsing.commands import Slot
 from models import Conversation
@@ -162,7 +160,3 @@ def _load(model: type[M], value: Any) -> M | None:
         return model.model_validate(value)
     except ValidationError:
         return None
-
-
-def load_conversation(session: Session, openid: str) -> Conversation | None:
-    return session.scalar(select(Conversation).where(Conversation.openid == openid))

@@ -16,17 +16,17 @@ import time
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import conversation
-from bot.protocol import store
 from bot.protocol.envelope import Envelope, check_request, open_body
 from bot.protocol.messages import ParsedMessage, parse_message
 from bot.protocol.replies import render_text_reply, split_reply, xml_safe
+from chats import messages
 from core.db import Database
 from core.errors import DomainError
 from core.settings import Settings, WeChatSettings
@@ -106,11 +106,11 @@ def _handle(db: Database, settings: Settings, message: ParsedMessage, now: datet
             return reply
         return _wait_for_stored_reply(db, message.dedupe_key)
     with _writer_gate(db), db.unit_of_work() as session:  # still colliding: keep the message, apologise
-        inbound_id = store.insert_inbound(session, message, now)
+        inbound_id = messages.store(session, message, now)
         if inbound_id is None:
             return None
         reply = _render(session, settings, message, inbound_id, APOLOGY, now)
-        store.finish(session, inbound_id, reply=reply, status=InboundStatus.FAILED, error="collisions", now=now)
+        messages.finish(session, inbound_id, reply=reply, status=InboundStatus.FAILED, error="collisions", now=now)
     return reply
 
 
@@ -124,7 +124,7 @@ def _wait_for_stored_reply(db: Database, dedupe_key: str) -> str | None:
     deadline = time.monotonic() + RETRY_WAIT_SECONDS
     while True:
         with db.read_session() as session:
-            found, reply = store.stored_reply(session, dedupe_key)
+            found, reply = messages.stored_reply(session, dedupe_key)
         if reply is not None or not found or time.monotonic() >= deadline:
             return reply
         time.sleep(0.05)
@@ -132,13 +132,13 @@ def _wait_for_stored_reply(db: Database, dedupe_key: str) -> str | None:
 
 def _receive_once(session: Session, settings: Settings, message: ParsedMessage, now: datetime) -> str | None:
     """Store and answer ``message`` in ``session``; None when it was stored before (a retry)."""
-    inbound_id = store.insert_inbound(session, message, now)
+    inbound_id = messages.store(session, message, now)
     if inbound_id is None:
-        found, reply = store.stored_reply(session, message.dedupe_key)
+        found, reply = messages.stored_reply(session, message.dedupe_key)
         return reply if found else None
     text, status, error = _reply_text(session, settings, message, inbound_id, now)
     reply = _render(session, settings, message, inbound_id, text, now)
-    store.finish(session, inbound_id, reply=reply, status=status, error=error, now=now)
+    messages.finish(session, inbound_id, reply=reply, status=status, error=error, now=now)
     return reply
 
 
@@ -147,8 +147,14 @@ def _reply_text(
 ) -> tuple[str, InboundStatus, str | None]:
     wechat = settings.wechat
     if message.msg_type != "event":
-        since = now - timedelta(seconds=wechat.rate_limit_window_seconds)
-        if store.recent_count(session, message.openid, since=since, excluding=inbound_id) >= wechat.rate_limit_messages:
+        if messages.is_rate_limited(
+            session,
+            message.openid,
+            inbound_id,
+            now=now,
+            window_seconds=wechat.rate_limit_window_seconds,
+            limit=wechat.rate_limit_messages,
+        ):
             text = (
                 f"您发送消息太频繁了，请稍等 {wechat.rate_limit_window_seconds} 秒后再试。刚才的消息已记录，但未处理。"
             )

@@ -24,16 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chats.messages import last_user_action_at
 from core.settings import WeChatSettings
-from models import InboundMessage, Notification, NotificationChannel, NotificationStatus
+from models import Notification, NotificationChannel, NotificationStatus
 from workflow.notify import FIELD_CHARS
-
-USER_ACTION_EVENTS = ("subscribe", "scan", "click", "view", "scancode_push", "scancode_waitmsg")
-"""Events that are the user's own action and so open the customer-service window (others, such as
-``unsubscribe`` or the platform's ``templatesendjobfinish`` reports, do not)."""
 
 SENDING = "sending"
 """The outcome written just before a customer-service message goes out, replaced by the real one after."""
@@ -72,12 +69,7 @@ def letter_of(row: Notification) -> Letter:
 
 def window_closed_reason(session: Session, *, openid: str, now: datetime, settings: WeChatSettings) -> str | None:
     """Why a customer-service message is not allowed now (None: the window is open)."""
-    opened = session.scalar(
-        select(func.max(InboundMessage.received_at)).where(
-            InboundMessage.openid == openid,
-            or_(InboundMessage.msg_type != "event", func.lower(InboundMessage.event).in_(USER_ACTION_EVENTS)),
-        )
-    )
+    opened = last_user_action_at(session, openid)
     if opened is None:
         return "用户尚未主动发过消息，客服消息窗口未打开"
     if now - opened >= timedelta(hours=settings.custom_window_hours):
