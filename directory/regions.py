@@ -136,38 +136,93 @@ def region_subtree(session: Session, code: str) -> frozenset[str]:
     return frozenset({region.code, *children})
 
 
-_SUFFIXES = ("市", "区", "县", "综合实验区")
+_SUFFIXES = ("综合实验区", "市", "区", "县")
+_PINGTAN_ALIASES = ("平潭综合实验区", "平潭")
 
 
-def _short(name: str) -> str:
+@dataclass(frozen=True, slots=True)
+class RegionGuess:
+    """``region`` when one county (or Pingtan) is meant; else ``choices`` to ask back (may be empty)."""
+
+    region: RegionRow | None
+    choices: tuple[RegionRow, ...] = ()
+
+
+def region_by_code(code: str) -> RegionRow | None:
+    return _rows_by_code().get(code)
+
+
+def counties_of(city: RegionRow) -> tuple[RegionRow, ...]:
+    """The county-level regions under ``city``, in code order."""
+    return tuple(r for r in region_rows() if r.parent_code == city.code)
+
+
+def _aliases(row: RegionRow) -> set[str]:
+    """The names a region goes by in free text: 晋江市 and 晋江; Pingtan also as 平潭综合实验区."""
+    names = {row.name}
     for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
+        if row.name.endswith(suffix) and len(row.name) - len(suffix) >= 2:
+            names.add(row.name[: -len(suffix)])
+            break
+    if row.is_special_zone:
+        names.update(_PINGTAN_ALIASES)
+    return names
 
 
 @lru_cache(maxsize=1)
-def _name_index() -> list[tuple[str, RegionRow]]:
-    """(alias, region) pairs, longest alias first, so 福州市仓山区 prefers 仓山 over 福州."""
-    pairs: list[tuple[str, RegionRow]] = []
-    for row in region_rows():
-        if row.level is RegionLevel.PROVINCE:
-            continue
-        for alias in {row.name, _short(row.name)}:
-            pairs.append((alias, row))
-        if row.is_special_zone:
-            pairs.extend([("平潭综合实验区", row), ("平潭", row)])
-    # Counties before cities for the same alias length; ambiguous short names (鼓楼, 城厢…) stay.
-    return sorted(pairs, key=lambda p: (-len(p[0]), p[1].level is RegionLevel.CITY))
+def _name_index() -> tuple[tuple[str, RegionRow], ...]:
+    """(alias, region) pairs, longest alias first, so 福州市仓山区 prefers 仓山区 over 仓山.
+
+    Counties come before cities for the same alias length; ambiguous short names (鼓楼, 城厢…) stay.
+    """
+    pairs = [(alias, row) for row in region_rows() if row.level is not RegionLevel.PROVINCE for alias in _aliases(row)]
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[1].level is RegionLevel.CITY, p[1].code)))
+
+
+def regions_named(text: str) -> list[RegionRow]:
+    """The regions named in ``text``, longest names first, each stretch of the text used once."""
+    taken = [False] * len(text)
+    found: list[RegionRow] = []
+    for alias, row in _name_index():
+        start = text.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(alias)
+                if row not in found:
+                    found.append(row)
+            start = text.find(alias, end)
+    return found
+
+
+def guess_region(text: str) -> RegionGuess:
+    """The county-level region ``text`` names, or the choices to offer (the bot's dialogue asks back).
+
+    A county named (alone or with its city) is the answer; a city alone gives its counties as
+    choices; regions of different places give those places as choices; nothing known gives none.
+    Pingtan is county-level by code and stands on its own.
+    """
+    mentions = regions_named(text)
+    counties = [r for r in mentions if r.level is RegionLevel.COUNTY]
+    cities = [r for r in mentions if r.level is RegionLevel.CITY]
+    if len(counties) == 1 and all(counties[0].parent_code == c.code for c in cities):
+        return RegionGuess(region=counties[0])
+    if len(counties) > 1:
+        return RegionGuess(region=None, choices=tuple(counties))
+    if len(cities) == 1 and not counties:
+        return RegionGuess(region=None, choices=counties_of(cities[0]))
+    return RegionGuess(region=None, choices=tuple(counties or cities))
 
 
 def resolve_region(text: str) -> RegionRow | None:
-    """Find the most specific Fujian region named in free text, e.g. "晋江" → 350582."""
-    best: RegionRow | None = None
-    for alias, row in _name_index():
-        if alias in text:
-            if best is None or (best.level is RegionLevel.CITY and row.parent_code == best.code):
-                best = row
-            if best.level is RegionLevel.COUNTY:
-                return best
-    return best
+    """The most specific region named in free text, never asking back (imports): "晋江" → 350582.
+
+    The first (longest) name wins; a city gives way to a county of its own named beside it.
+    """
+    mentions = regions_named(text)
+    if not mentions:
+        return None
+    first = mentions[0]
+    if first.level is RegionLevel.COUNTY:
+        return first
+    return next((r for r in mentions if r.parent_code == first.code), first)

@@ -14,7 +14,7 @@ from bot.parsing.contact import parse_contact
 from bot.parsing.deadline import parse_deadline
 from bot.parsing.enterprise import parse_enterprise, plain_name
 from bot.parsing.message import MessageFacts, read_message
-from bot.parsing.region import counties_of, parse_region, region_by_code
+from directory.regions import counties_of, guess_region, region_by_code
 from ingestion.normalize import MAX_DESCRIPTION_CHARS, meaningful_length
 from workflow.schemas import MAX_ATTACHMENTS
 
@@ -97,7 +97,7 @@ def _enterprise(draft: Draft, text: str) -> Answer:
 
 
 def _region(draft: Draft, text: str) -> Answer:
-    guess = parse_region(text)
+    guess = guess_region(text)
     if guess.region is not None:
         draft.region_code, draft.region_choices, draft.region_prefilled = guess.region.code, [], False
         return Answer(ok=True, note=f"地区：{guess.region.full_name}。")

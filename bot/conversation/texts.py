@@ -6,7 +6,7 @@ from bot.conversation.state import REQUIRED_SLOTS, Draft
 from bot.parsing.budget import Budget
 from bot.parsing.commands import Slot
 from bot.parsing.deadline import Deadline
-from bot.parsing.region import region_by_code
+from directory.regions import region_by_code
 
 WELCOME = (
     "欢迎关注创新驱动助力工程！\n"

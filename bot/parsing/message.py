@@ -15,8 +15,7 @@ from bot.parsing.commands import Slot, slot_named
 from bot.parsing.contact import parse_contact
 from bot.parsing.deadline import Deadline, parse_deadline
 from bot.parsing.enterprise import parse_enterprise
-from bot.parsing.region import RegionGuess, parse_region
-from directory.regions import RegionRow
+from directory.regions import RegionGuess, RegionRow, guess_region
 
 _CLAUSES = re.compile(r"[。；;！!？?\n]+")
 _PARTS = re.compile(r"[。；;！!？?\n，,]+")
@@ -85,14 +84,14 @@ def _strict_region(text: str, enterprise_name: str | None) -> RegionGuess:
     """A region from a stated location or the enterprise's name; bare two-character names in prose
     ("口感平和", "大田里") do not count."""
     for match in _LOCATION_CUE.finditer(text):
-        guess = parse_region(match.group(1))
+        guess = guess_region(match.group(1))
         if guess.region is not None:
             return guess
     if enterprise_name:
-        guess = parse_region(enterprise_name)
+        guess = guess_region(enterprise_name)
         if guess.region is not None:
             return guess
-    guess = parse_region(text)
+    guess = guess_region(text)
     if guess.region is not None and guess.region.name in text:
         return guess
     return RegionGuess(region=None)
@@ -133,7 +132,7 @@ def read_message(text: str, today: date) -> MessageFacts:
     )
     if Slot.ENTERPRISE in labels and enterprise.name is None and enterprise.credit_code is None:
         facts.enterprise_name = labels[Slot.ENTERPRISE].strip() or None
-    region = parse_region(labels[Slot.REGION]) if Slot.REGION in labels else _strict_region(text, facts.enterprise_name)
+    region = guess_region(labels[Slot.REGION]) if Slot.REGION in labels else _strict_region(text, facts.enterprise_name)
     facts.region, facts.region_choices = region.region, region.choices
     contact = parse_contact(labels.get(Slot.CONTACT, text), bare_name=Slot.CONTACT in labels)
     facts.contact_name, facts.contact_phone, facts.contact_email = contact.name, contact.phone, contact.email
