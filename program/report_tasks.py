@@ -3,21 +3,28 @@ after it, and the escalation to the provincial center after ``report_escalation_
 
 Each notice has its own dedupe key (``reminder:report:<unit>:<YYYY-MM>``, ``overdue:...``,
 ``escalate:...``), so every run may look at every owed report and each party is told once; a report
-handed in meanwhile is simply not looked at any more.
+handed in meanwhile is simply not looked at any more. The escalation is also an audit event
+(``report.escalate`` on the unit, ``data`` naming the month), written once per unit and month.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accounts.actor import Actor
+from models import AuditEvent, LocalAssociation, Society
 from program import report_messages as say
 from program.periods import last_completed
-from program.report_standing import standings
-from program.units import unit_recipients
+from program.report_standing import Standing, standings
+from program.units import UnitKind, unit_recipients
 from workflow.jobs import JobContext, periodic
 from workflow.notify import center_recipients, tell
+from workflow.transitions import record_event
+
+ESCALATE = "report.escalate"
 
 
 @periodic("program.remind_reports", every_seconds=3600)
@@ -55,6 +62,31 @@ def chase_overdue_reports(session: Session, ctx: JobContext) -> int:
         if standing.days_overdue >= policy.report_escalation_days:
             center = center if center is not None else center_recipients(session)
             notice = say.escalation(unit, month, standing.due_date, standing.days_overdue)
+            _audit_escalation(session, standing, ctx.now)
             source = f"escalate:report:{unit.key}:{month}"
             sent += tell(session, center, notice, source=source, demand_id=None, now=ctx.now)
     return sent
+
+
+def _audit_escalation(session: Session, standing: Standing, now: datetime) -> None:
+    """Record the escalation of ``standing`` as an audit event on its unit, unless a run did already.
+
+    The unit's row is locked first, so two runs at once record it once."""
+    unit, month = standing.unit, standing.month
+    model = Society if unit.kind is UnitKind.SOCIETY else LocalAssociation
+    session.get(model, unit.id, with_for_update=True)
+    entity = "society" if unit.kind is UnitKind.SOCIETY else "local_association"
+    earlier = session.scalars(
+        select(AuditEvent.data).where(
+            AuditEvent.entity_type == entity, AuditEvent.entity_id == unit.id, AuditEvent.action == ESCALATE
+        )
+    ).all()
+    if any(data.get("month") == str(month) for data in earlier):
+        return
+    record_event(
+        session, Actor.system(), entity_type=entity, entity_id=unit.id, demand_id=None, action=ESCALATE,
+        from_state="overdue", to_state="escalated",
+        data={"month": str(month), "report_id": standing.report_id, "due_date": standing.due_date.isoformat(),
+              "days_overdue": standing.days_overdue, "unit": unit.name},
+        now=now,
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.settings import ProgramSettings, Settings
-from models import Notification, ProgressReport, ReportStatus
+from models import AuditEvent, Notification, ProgressReport, ReportStatus
 from program.report_tasks import chase_overdue_reports, remind_reports
 from tests.program.world import World, bj
 from workflow.jobs import PERIODIC, JobContext
@@ -142,3 +142,27 @@ def test_a_report_handed_in_late_leaves_the_overdue_list(november: World, sessio
     assert submitted.json()["on_time"] is False
     later = overdue("center", bj(12, 18))
     assert [r["unit"]["name"] for r in later] == [world.society_a.name]  # type: ignore[index]
+
+
+def test_the_escalation_is_an_audit_event_recorded_once(november: World, session: Session, settings: Settings) -> None:
+    world = november
+
+    def escalations() -> list[tuple[str, int, str, dict[str, object]]]:
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.action == "report.escalate")).all()
+        return sorted((e.entity_type, e.entity_id, e.actor_role.value, e.data) for e in rows)
+
+    run(chase_overdue_reports, session, settings, bj(12, 11, 1))  # overdue, not yet escalated
+    assert escalations() == []
+    run(chase_overdue_reports, session, settings, bj(12, 16, 1))
+    draft = session.scalar(select(ProgressReport.id).where(ProgressReport.local_association_id == world.jinjiang.id))
+    first = escalations()
+    assert [(kind, unit, role) for kind, unit, role, _ in first] == [
+        ("local_association", world.jinjiang.id, "system"),
+        ("society", world.society_a.id, "system"),
+    ]
+    jinjiang, society_a = first[0][3], first[1][3]
+    assert (jinjiang["month"], jinjiang["report_id"], jinjiang["days_overdue"]) == ("2026-11", draft, 5)
+    assert (society_a["month"], society_a["report_id"], society_a["due_date"]) == ("2026-11", None, "2026-12-10")
+    assert run(chase_overdue_reports, session, settings, bj(12, 16, 2)) == 0  # the next run
+    run(chase_overdue_reports, session, settings, bj(12, 25))
+    assert escalations() == first
