@@ -74,10 +74,14 @@ _NAV: dict[Role, tuple[tuple[str, str], ...]] = {
 _NAV[Role.DEPARTMENT] = _NAV[Role.CENTER]
 
 
+_INBOX_FIRST = frozenset({Role.EXPERT})
+"""Roles whose daily work arrives as messages (an expert's survey or scoring task is linked from its notice)."""
+
+
 def home_path(role: Role) -> str:
     """Where a user of ``role`` lands after logging in."""
     items = _NAV.get(role)
-    return items[0][1] if items else "/console/inbox"
+    return items[0][1] if items and role not in _INBOX_FIRST else "/console/inbox"
 
 
 def navigation(actor: Actor, unread: int) -> list[NavItem]:

@@ -13,7 +13,7 @@ from accounts import issue_token
 from core import clock
 from core.db import Database
 from core.settings import Settings
-from models import User
+from models import Role, User
 from tests.console.conftest import SECRET_KEY, Console
 from tests.servers import Served
 
@@ -118,3 +118,14 @@ def test_an_expired_session_sends_the_browser_back_to_login(console: Console, se
     page = console.open("/console/screening")
     expect(page).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2Fscreening&expired=1"))
     expect(page.locator(".flash")).to_have_text("登录已过期，请重新登录")
+
+
+def test_an_expert_lands_on_its_messages_and_reaches_its_surveys_from_the_navigation(
+    console: Console, server_db: Database
+) -> None:
+    with server_db.read_session() as session:
+        username = session.scalars(select(User.username).where(User.role == Role.EXPERT).order_by(User.id)).first()
+    assert username is not None, "the demo has expert logins"
+    page = console.login(username)
+    expect(page).to_have_url(re.compile(r"/console/inbox$"))
+    expect(page.locator("nav.nav")).to_contain_text("调研任务")
