@@ -1,0 +1,96 @@
+"""Passage-level dense evidence: each part of a long demand against each item of a thin profile.
+
+A real enterprise demand is 600–2,500 characters in three paragraphs (需求背景 / 技术难题 / 技术目标);
+one vector for all of it is near the average of its topics, and a fields line encoded whole is near
+the average of its fields. Matching parts against parts finds the expert one of whose fields is
+what one paragraph asks for (issue #11, ``matching/NOTES.md``):
+
+- the demand's **passages** are its title with its keywords, and each paragraph of its description
+  (:func:`demand_passages`), encoded in the one encoder call the demand already costs;
+- the expert's **items** are its field items (:mod:`matching.items`) and its works;
+- per passage, each expert's best item cosine, measured above that passage's background cosine
+  and relative to the passage's best (see :mod:`matching.scoring`); the evidence is the mean over
+  the passages, so an expert matching several parts of the demand beats one matching one part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.embedding import QUERY_MAX_CHARS
+from matching.index import ExpertIndex
+from matching.repository import DemandRecord
+
+MAX_PASSAGES = 8
+"""Title passage plus at most this many − 1 paragraph passages (longer lists are grouped)."""
+
+
+def _group(lines: list[str], groups: int) -> list[str]:
+    """``lines`` joined into ``groups`` consecutive runs of about equal length."""
+    total = sum(len(line) for line in lines)
+    out: list[str] = []
+    current: list[str] = []
+    done = 0
+    for line in lines:
+        current.append(line)
+        done += len(line)
+        if done * groups >= total * (len(out) + 1) and len(out) < groups - 1:
+            out.append("\n".join(current))
+            current = []
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def demand_passages(demand: DemandRecord) -> list[str]:
+    """Title + keywords, then each paragraph of the description; each at most ``QUERY_MAX_CHARS``."""
+    head = "；".join(p for p in (demand.title.strip(), "；".join(demand.keywords).strip()) if p)
+    lines = [line.strip() for line in demand.description.splitlines() if line.strip()]
+    if len(lines) > MAX_PASSAGES - 1:
+        lines = _group(lines, MAX_PASSAGES - 1)
+    passages = [p[:QUERY_MAX_CHARS] for p in [head, *lines] if p]
+    return list(dict.fromkeys(passages))
+
+
+@dataclass
+class PassageHits:
+    """One passage's best item per expert: ``expert id -> (cosine, field item id or None for a work)``."""
+
+    best: dict[int, tuple[float, int | None]]
+    floor: float | None
+    """The passage's cosine to the background (``None``: the index has no background vector)."""
+
+
+def passage_hits(index: ExpertIndex, passages: np.ndarray, depth: int) -> list[PassageHits]:
+    """Each passage's nearest field items and works, reduced to each expert's best (caller holds the read lock)."""
+    queries = np.ascontiguousarray(passages, dtype=np.float32).reshape(-1, index.dim)
+    if queries.shape[0] == 0 or depth <= 0:
+        return []
+    item_scores, item_ids = index.items.search(queries, depth)
+    n_works = int(index.works.ntotal)
+    if n_works:
+        work_scores, work_ids = index.works.search(queries, min(depth, n_works))
+    else:
+        work_scores = np.zeros((queries.shape[0], 0), np.float32)
+        work_ids = np.zeros((queries.shape[0], 0), np.int64)
+    out: list[PassageHits] = []
+    holders = index.items.holders
+    for row in range(queries.shape[0]):
+        best: dict[int, tuple[float, int | None]] = {}
+        for score, item_id in zip(item_scores[row], item_ids[row], strict=True):
+            if item_id < 0:
+                break
+            for expert_id in holders.get(int(item_id), ()):
+                if expert_id not in best or best[expert_id][0] < score:
+                    best[expert_id] = (float(score), int(item_id))
+        for score, work_id in zip(work_scores[row], work_ids[row], strict=True):
+            if work_id < 0:
+                break
+            expert_id = index.work_expert.get(int(work_id))
+            if expert_id is not None and (expert_id not in best or best[expert_id][0] < score):
+                best[expert_id] = (float(score), None)
+        floor = float(queries[row] @ index.background) if index.background is not None else None
+        out.append(PassageHits(best, floor))
+    return out
