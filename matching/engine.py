@@ -40,6 +40,7 @@ from matching.documents import content_key, expert_own_text, expert_profile_text
 from matching.embedding import Encoder, NewVectors, embed_texts, load_encoder
 from matching.index import ExpertIndex
 from matching.index_entries import PreparedExpert, PreparedSociety, PreparedWork
+from matching.items import PreparedItem, split_fields
 from matching.lexical import tokenize
 from matching.policy import MatchPolicy
 from matching.scoring import FusionWeights
@@ -153,7 +154,8 @@ class MatchingEngine:
     ) -> list[PreparedExpert]:
         profile_texts = [expert_profile_text(r) for r in records]
         works = [(r.id, w, work_text(w)) for r in records for w in r.works]
-        texts = [t for t in profile_texts if t] + [t for _, _, t in works]
+        items = {r.id: split_fields(r.fields) for r in records}
+        texts = [t for t in profile_texts if t] + [t for _, _, t in works] + [t for ts in items.values() for t in ts]
         vectors = embed_texts(session, self.encoder, list(dict.fromkeys(texts)), "document", new_vectors=new_vectors)
         by_text = dict(zip(dict.fromkeys(texts), vectors, strict=True))
         zero = np.zeros(self.encoder.dim, dtype=np.float32)
@@ -176,6 +178,7 @@ class MatchingEngine:
                 tokens=tokenize(expert_own_text(r), index.vocab),
                 works=tuple(prepared_works[r.id]),
                 card=r.card,
+                items=tuple(PreparedItem(t, by_text[t]) for t in items[r.id]),
             )
             for r, text in zip(records, profile_texts, strict=True)
         ]

@@ -45,6 +45,7 @@ from matching.index_entries import (
     WorkEntry,
     WorkLabel,
 )
+from matching.items import ItemIndex
 from matching.lexical import Bm25, Vocabulary
 from matching.repository import ExpertCard
 from matching.rwlock import ReadWriteLock
@@ -82,6 +83,8 @@ class ExpertIndex:
         self._expert_vectors = vectors.new_flat(dim)
         self._work_vectors = vectors.new_flat(dim)
         self._society_vectors = vectors.new_flat(dim)
+        self._items = ItemIndex(dim)
+        """Field items (:mod:`matching.items`), kept in step with the experts by :meth:`apply`."""
         self._lexical = LexicalSnapshot(Bm25([], [], self._vocab), Bm25([], [], self._vocab), Bm25([], [], self._vocab))
         self._generation = 0
         """Bumped by every :meth:`apply`; the lexical snapshot records the generation it saw."""
@@ -133,7 +136,16 @@ class ExpertIndex:
 
     def kinds(self) -> dict[str, str]:
         with self._lock.read():
-            return {"experts": vectors.kind(self._expert_vectors), "works": vectors.kind(self._work_vectors)}
+            return {
+                "experts": vectors.kind(self._expert_vectors),
+                "works": vectors.kind(self._work_vectors),
+                "items": vectors.kind(self._items.vectors),
+            }
+
+    def item_count(self) -> int:
+        """Distinct field items with a vector."""
+        with self._lock.read():
+            return len(self._items)
 
     def expert_ids(self) -> set[int]:
         with self._lock.read():
@@ -166,7 +178,7 @@ class ExpertIndex:
         """
         experts, societies = list(experts), list(societies)
         for e in experts:  # dimensions first, outside the lock: searches wait only for the change
-            self._rows([e.vector, *(w.vector for w in e.works)])
+            self._rows([e.vector, *(w.vector for w in e.works), *(i.vector for i in e.items)])
         for s in societies:
             self._rows([s.vector])
         with self._lock.write():
@@ -189,6 +201,7 @@ class ExpertIndex:
             self._generation += 1
 
     def _drop_expert(self, expert_id: int) -> None:
+        self._items.remove(expert_id)
         entry = self._entries.drop_expert(expert_id)
         if entry is None:
             return
@@ -203,12 +216,14 @@ class ExpertIndex:
                 self._rows([w.vector for w in expert.works]), _ids(w.id for w in expert.works)
             )
         self._entries.put_expert(ExpertEntry.of(expert), {w.key: w.tokens for w in expert.works})
+        self._items.add(expert.id, expert.items)
 
     def optimise(self, min_vectors: int = vectors.IVF_MIN_VECTORS) -> None:
         """Switch large vector indexes to IVF (see :mod:`matching.vectors`); call after a full build."""
         with self._lock.write():
             self._expert_vectors = vectors.to_ivf(self._expert_vectors, min_vectors=min_vectors)
             self._work_vectors = vectors.to_ivf(self._work_vectors, min_vectors=min_vectors)
+            self._items.optimise(min_vectors)
 
     def refresh_lexical(self) -> None:
         """Rebuild the BM25 indexes from the token store and swap them in."""
@@ -249,11 +264,13 @@ class ExpertIndex:
     def problems(self) -> list[str]:
         """Every broken invariant, empty when the maps agree with each other and with FAISS."""
         with self._lock.read():
-            return self._entries.problems(
+            out = self._entries.problems(
                 experts=vectors.ids_of(self._expert_vectors),
                 works=vectors.ids_of(self._work_vectors),
                 societies=vectors.ids_of(self._society_vectors),
             )
+            out += self._items.problems(set(self._entries.experts))
+            return out
 
     def cards_of(self, expert_ids: Iterable[int]) -> dict[int, ExpertCard | None]:
         """Each expert's card, ``None`` for one no longer indexed (removed by a sync meanwhile)."""
@@ -265,6 +282,11 @@ class ExpertIndex:
         """Every indexed society: id -> (code, name)."""
         with self._lock.read():
             return {s.id: (s.code, s.name) for s in self._entries.societies.values()}
+
+    def item_texts(self, item_ids: Iterable[int]) -> dict[int, str | None]:
+        """Text of each field item, ``None`` for one no longer indexed."""
+        with self._lock.read():
+            return {i: self._items.item_text.get(i) for i in item_ids}
 
     def labels_of(self, work_ids: Iterable[int]) -> dict[int, WorkLabel | None]:
         with self.reading() as view:
@@ -293,6 +315,9 @@ class ExpertIndex:
         index._expert_vectors = contents.expert_vectors
         index._work_vectors = contents.work_vectors
         index._society_vectors = contents.society_vectors
+        if contents.items.dim != dim:
+            raise ValueError("field-item index dimension does not match")
+        index._items = contents.items
         try:
             for entry in contents.experts:
                 index._entries.put_expert(entry, contents.documents)
@@ -339,6 +364,26 @@ class IndexReader:
 
     def search_societies(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return self._live()._society_vectors.search(query, k)
+
+    def search_items(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines and ids of the ``k`` nearest field items per query row (``-1`` pads)."""
+        return self._live()._items.search(queries, k)
+
+    def item_holders(self, item_id: int) -> set[int]:
+        return self._live()._items.holders.get(item_id, set())
+
+    def search_works(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines and ids of the ``k`` nearest work vectors per query row (not deduplicated by text)."""
+        index = self._live()
+        k = min(k, int(index._work_vectors.ntotal))
+        if k <= 0:
+            n = int(queries.shape[0])
+            return np.zeros((n, 0), dtype=np.float32), np.zeros((n, 0), dtype=np.int64)
+        return index._work_vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def author_of(self, work_id: int) -> int | None:
+        held = self._live()._entries.works.get(work_id)
+        return held[0] if held is not None else None
 
     def nearest_documents(self, query: np.ndarray, depth: int) -> list[tuple[str, float]]:
         """The ``depth`` best distinct work documents by cosine, best first."""
@@ -410,4 +455,5 @@ class IndexReader:
             expert_vectors=index._expert_vectors,
             work_vectors=index._work_vectors,
             society_vectors=index._society_vectors,
+            items=index._items,
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from matching.items import ItemIndex, PreparedItem
 from matching.lexical import Bm25
 from matching.repository import ExpertCard
 
@@ -42,6 +43,8 @@ class PreparedExpert:
     """Tokens of fields, bio and department (works are added from their own documents)."""
     works: tuple[PreparedWork, ...]
     card: ExpertCard = ExpertCard("", "", "", None, 0, ())
+    items: tuple[PreparedItem, ...] = ()
+    """Field items with their vectors (:mod:`matching.items`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,3 +203,5 @@ class IndexContents:
     expert_vectors: faiss.Index
     work_vectors: faiss.Index
     society_vectors: faiss.Index
+    items: ItemIndex
+    """Field items of the experts (vectors and holders), the live object like the FAISS ones."""

@@ -129,6 +129,24 @@ class ItemIndex:
         scores, ids = self.vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return scores, ids
 
+    def problems(self, experts: set[int]) -> list[str]:
+        """Broken invariants: holders re-derived from the experts' items, texts, vector ids."""
+        holders: dict[int, set[int]] = {}
+        for expert_id, ids in self.expert_items.items():
+            for item_id in ids:
+                holders.setdefault(item_id, set()).add(expert_id)
+        out = []
+        if not set(self.expert_items) <= experts:
+            out.append("field items kept for experts not in the index")
+        if holders != self.holders:
+            out.append("field item -> experts map differs from the experts' items")
+        if set(self.item_text) != set(holders) or {t: i for i, t in self.item_text.items()} != self.text_id:
+            out.append("field item texts differ from the held items")
+        ids = vectors.ids_of(self.vectors)
+        if len(ids) != len(self.item_text) or set(ids.tolist()) != set(self.item_text):
+            out.append("item vectors hold other ids than the field items")
+        return out
+
     def texts_of(self, expert_id: int) -> list[str]:
         return [self.item_text[i] for i in self.expert_items.get(expert_id, ())]
 
@@ -163,6 +181,6 @@ class ItemIndex:
             items.expert_items[int(expert_id)] = held
             for item_id in held:
                 items.holders[item_id].add(int(expert_id))
-        if len(items) != len(items.item_text) or any(not h for h in items.holders.values()):
-            raise ValueError(f"field-item index holds {len(items)} vectors for {len(items.item_text)} items")
+        if any(i >= items._next_id for i in items.item_text):
+            raise ValueError("field-item ids beyond the next id")
         return items

@@ -7,6 +7,7 @@ names a generation directory holding the FAISS files and the token store, with t
       manifest.json          {"format", "generation", "model", "dimension", "counts", "watermark",
                               "built_at", "saved_at", "files": {name: sha256}}
       g00000042-1a2b3c4d/    experts.faiss  works.faiss  societies.faiss  tokens.npz  vocab.json  cards.json
+                             items.faiss  items.json  (field items, :mod:`matching.items`)
 
 Writers take an exclusive ``flock`` on ``index/.lock`` (several API processes may save); a reader
 that finds a file missing, a checksum wrong, a count or dimension off, or the model changed gets
@@ -34,11 +35,13 @@ import numpy as np
 from matching import vectors
 from matching.index import ExpertIndex
 from matching.index_entries import ExpertEntry, IndexContents, SocietyEntry, WorkEntry, WorkLabel
+from matching.items import ItemIndex
 from matching.lexical import Vocabulary
 from matching.repository import ExpertCard
 from matching.state import IndexState
 
-FORMAT = 1
+FORMAT = 2
+"""2: field items (``items.faiss``, ``items.json``, ``"items"`` in the manifest); a format-1 index is rebuilt."""
 MANIFEST = "manifest.json"
 _FAISS_FILES = ("experts.faiss", "works.faiss", "societies.faiss")
 _KEEP_GENERATIONS = 3
@@ -137,6 +140,7 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
             "works": [[w.id, *w.label] for w in works],
         }
         (gen_dir / "cards.json").write_text(json.dumps(cards, ensure_ascii=False), encoding="utf-8")
+        contents.items.save(gen_dir)
         files = {p.name: _sha256(p) for p in sorted(gen_dir.iterdir())}
         for p in gen_dir.iterdir():
             with p.open("rb") as fh:
@@ -147,6 +151,7 @@ def save(index: ExpertIndex, directory: Path) -> dict[str, Any]:
             "model": index.model_id,
             "dimension": index.dim,
             "counts": view.counts(),
+            "items": len(contents.items),
             "kinds": {"experts": vectors.kind(contents.expert_vectors), "works": vectors.kind(contents.work_vectors)},
             "watermark": index.watermark,
             "built_at": index.built_at,
@@ -185,7 +190,7 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
         )
     gen_dir = directory / str(manifest.get("generation"))
     files: dict[str, str] = manifest.get("files") or {}
-    for name in (*_FAISS_FILES, "tokens.npz", "vocab.json", "cards.json"):
+    for name in (*_FAISS_FILES, "tokens.npz", "vocab.json", "cards.json", *ItemIndex.FILES):
         path = gen_dir / name
         if not path.exists():
             raise IndexUnavailable(f"索引文件 {name} 缺失")
@@ -226,11 +231,14 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
             expert_vectors=faiss.read_index(str(gen_dir / "experts.faiss")),
             work_vectors=faiss.read_index(str(gen_dir / "works.faiss")),
             society_vectors=faiss.read_index(str(gen_dir / "societies.faiss")),
+            items=ItemIndex.load(gen_dir, dim),
         )
         expected = manifest.get("counts") or {}
         actual = {"experts": len(experts), "works": len(work_ids), "societies": len(society_ids)}
         if actual != expected:
             raise IndexUnavailable(f"索引条目数与清单不符（{actual} ≠ {expected}）")
+        if len(contents.items) != manifest.get("items"):
+            raise IndexUnavailable(f"索引中的研究方向条目数与清单不符（{len(contents.items)} ≠ {manifest.get('items')}）")
         return ExpertIndex.restore(
             contents,
             model_id=model_id,
