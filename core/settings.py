@@ -61,6 +61,10 @@ class MatchingSettings(BaseModel):
     weight_lexical_works: float = 1.0
     weight_dense_works: float = 0.5
     weight_dense_profile: float = 0.5
+    weight_dense_passages: float = 0.5
+    """Demand passages against field items and works (matching/passages.py)."""
+    passage_depth: int = 100
+    """Field items and works retrieved per demand passage; only their holders get passage evidence."""
     works_evidence_tokens: int = 1000
     """Work text (tokens over all of an expert's works) at which its works' BM25 votes count fully;
     below it they count in proportion (thin profiles: whole-profile BM25 already says it all)."""

@@ -68,8 +68,13 @@ def book_title(title: str) -> str:
     return title if "《" in title or "》" in title else f"《{title}》"
 
 
-def expert_reason(keywords: Sequence[str], works: Sequence[SupportingWork], region: str | None) -> str:
+def expert_reason(
+    keywords: Sequence[str], works: Sequence[SupportingWork], region: str | None, field_item: str | None = None
+) -> str:
+    """``field_item``: the research field (an item of the fields line) that matched a part of the demand."""
     parts: list[str] = []
+    if field_item:
+        parts.append(f"研究方向与需求相符：{field_item}")
     if keywords:
         parts.append("关键词吻合：" + "、".join(keywords[:SHOWN_KEYWORDS]))
     strong = [w for w in works if w.score >= STRONG_WORK][:2] or list(works[:1])

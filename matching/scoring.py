@@ -29,6 +29,7 @@ import numpy as np
 from core.settings import MatchingSettings
 from matching.index import ExpertIndex, IndexReader
 from matching.lexical import top_indices
+from matching.passages import PassageHits, passage_hits
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class FusionWeights:
     works_per_expert: int
     profile_depth: int
     works_evidence_tokens: int
+    dense_passages: float = 0.0
+    passage_depth: int = 100
 
     @classmethod
     def from_settings(cls, m: MatchingSettings | None = None) -> FusionWeights:
@@ -56,10 +59,12 @@ class FusionWeights:
             works_per_expert=m.works_per_expert,
             profile_depth=m.profile_depth,
             works_evidence_tokens=m.works_evidence_tokens,
+            dense_passages=m.weight_dense_passages,
+            passage_depth=m.passage_depth,
         )
 
     def total(self) -> float:
-        return self.lexical_profile + self.lexical_works + self.dense_works + self.dense_profile
+        return self.lexical_profile + self.lexical_works + self.dense_works + self.dense_profile + self.dense_passages
 
 
 @dataclass
@@ -68,8 +73,12 @@ class ExpertEvidence:
     lexical_works: float = 0.0
     dense_works: float = 0.0
     dense_profile: float = 0.0
+    dense_passages: float = 0.0
     work_lexical: dict[int, float] = field(default_factory=dict)
     work_dense: dict[int, float] = field(default_factory=dict)
+    best_item: int | None = None
+    """The field item that matched a demand passage best, when an item (not a work) did."""
+    best_item_value: float = 0.0
 
     def relevance(self, w: FusionWeights) -> float:
         return (
@@ -77,6 +86,7 @@ class ExpertEvidence:
             + w.lexical_works * self.lexical_works
             + w.dense_works * self.dense_works
             + w.dense_profile * self.dense_profile
+            + w.dense_passages * self.dense_passages
         )
 
     def parts(self, w: FusionWeights) -> dict[str, float]:
@@ -85,6 +95,7 @@ class ExpertEvidence:
             "lexical_works": w.lexical_works * self.lexical_works,
             "dense_works": w.dense_works * self.dense_works,
             "dense_profile": w.dense_profile * self.dense_profile,
+            "dense_passages": w.dense_passages * self.dense_passages,
         }
 
 
@@ -159,10 +170,35 @@ def _work_richness(view: IndexReader, expert_id: int, full_at: int) -> float:
     return min(1.0, view.work_text_size(expert_id) / full_at)
 
 
+def _passage_evidence(hits: list[PassageHits], into: dict[int, ExpertEvidence]) -> None:
+    """Mean over passages of each expert's best item cosine, above the passage's background, relative
+    to the passage's best (see :mod:`matching.passages`)."""
+    for passage in hits:
+        if not passage.best:
+            continue
+        expert_ids = list(passage.best)
+        cosines = np.asarray([passage.best[e][0] for e in expert_ids], dtype=np.float32)
+        values = _minmax(cosines) if passage.floor is None else _above(cosines, passage.floor)
+        for expert_id, value in zip(expert_ids, values, strict=True):
+            evidence = into.setdefault(expert_id, ExpertEvidence())
+            evidence.dense_passages += float(value) / len(hits)
+            item = passage.best[expert_id][1]
+            if item is not None and value > evidence.best_item_value:
+                evidence.best_item, evidence.best_item_value = item, float(value)
+
+
 def gather_evidence(
-    index: ExpertIndex, query_vector: np.ndarray, query_ids: list[int], weights: FusionWeights
+    index: ExpertIndex,
+    query_vector: np.ndarray,
+    query_ids: list[int],
+    weights: FusionWeights,
+    passage_vectors: np.ndarray | None = None,
 ) -> QueryEvidence:
-    """Collect and normalise all evidence for one query (takes the index read lock)."""
+    """Collect and normalise all evidence for one query (takes the index read lock).
+
+    ``passage_vectors`` (one row per demand passage, :func:`matching.passages.demand_passages`) add
+    the passage evidence against field items and works.
+    """
     query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
     experts: dict[int, ExpertEvidence] = {}
     with index.reading() as view:
@@ -205,6 +241,9 @@ def gather_evidence(
             cosines = d[0][valid]
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
             societies_dense = {int(s): float(v) for s, v in zip(ids[0][valid], values, strict=True)}
+        if passage_vectors is not None and weights.dense_passages > 0:
+            _passage_evidence(passage_hits(index, passage_vectors, weights.passage_depth), experts)
+
         society_scores = lexical.societies.scores(query_ids)
         societies_lexical = {
             int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)

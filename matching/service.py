@@ -28,6 +28,7 @@ from matching.engine import MatchingEngine
 from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
 from matching.metrics import MATCH_SECONDS
+from matching.passages import demand_passages
 from matching.policy import MatchPolicy
 from matching.schemas import (
     ExcludedExpert,
@@ -44,6 +45,8 @@ MIN_RANKED = 60
 """Experts ranked per match at least (society teams draw on them), even when fewer are shown."""
 
 INDEX_NOT_READY = "匹配索引正在准备中，请稍后再试"
+STRONG_ITEM = 0.5
+"""A field item is named in the reason when it matched a demand passage at least this well (0–1)."""
 
 
 @dataclass(frozen=True)
@@ -142,10 +145,13 @@ def rank_experts(
         raise ServiceUnavailable(INDEX_NOT_READY)
     text = demand_text(demand)
     # Demands are encoded fresh (10-20 ms) and kept in process only: the database cache is for
-    # profiles, which rebuilds read back; a row per match would cost more than it saves.
-    vector = embed_texts(None, engine.encoder, [text], "query")[0]
+    # profiles, which rebuilds read back; a row per match would cost more than it saves. The whole
+    # text and its passages go to the encoder in one batch.
+    passages = demand_passages(demand) if engine.weights.dense_passages > 0 else []
+    encoded = embed_texts(None, engine.encoder, [text, *passages], "query")
+    vector = encoded[0]
     query_ids = index.vocab.lookup(search_tokens(text))
-    evidence = gather_evidence(index, vector, query_ids, engine.weights)
+    evidence = gather_evidence(index, vector, query_ids, engine.weights, encoded[1:] if passages else None)
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     loads = inputs.loads
@@ -265,6 +271,11 @@ def _rank_societies(
     return out
 
 
+def _field_item(r: RankedExpert, texts: dict[int, str | None]) -> str | None:
+    item = r.evidence.best_item
+    return texts.get(item) if item is not None else None
+
+
 def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) -> MatchInputs:
     """The database half of a match: a few short reads, nothing written."""
     demand = repo.demand_record(session, demand_id)
@@ -328,6 +339,11 @@ def _rank_match(
     region_name = inputs.region_names
     best_works = supporting_works(index, evidence, vector, [r.expert_id for r in explained], engine.weights)
     labels = index.labels_of(w for ws in best_works.values() for w, _ in ws)
+    items = index.item_texts(
+        r.evidence.best_item
+        for r in explained
+        if r.evidence.best_item is not None and r.evidence.best_item_value >= STRONG_ITEM
+    )
     words = (
         [(w, i) for w in query_words(demand.keywords, demand_text(demand)) for i in index.vocab.lookup([w])]
         if explain
@@ -357,7 +373,7 @@ def _rank_match(
                 matched_keywords=keywords,
                 supporting_works=works,
                 society_ids=list(r.society_ids),
-                reason=expert_reason(keywords, works, region) if explain else "",
+                reason=expert_reason(keywords, works, region, _field_item(r, items)) if explain else "",
             )
         )
     societies = _rank_societies(inputs, index, ranked, evidence, policy) if policy.top_societies > 0 else []

@@ -60,7 +60,14 @@ def test_the_relevant_expert_comes_first_with_reasons(session: Session, engine: 
     assert top.supporting_works[0].title in (BATTERY[0], BATTERY_2[0])
     assert "关键词吻合" in top.reason
     assert "代表成果" in top.reason
-    assert set(top.score_parts) == {"lexical_profile", "lexical_works", "dense_works", "dense_profile", "region"}
+    assert set(top.score_parts) == {
+        "lexical_profile",
+        "lexical_works",
+        "dense_works",
+        "dense_profile",
+        "dense_passages",
+        "region",
+    }
     assert sum(top.score_parts.values()) == pytest.approx(top.score, abs=1e-4)
     assert top.score_parts["lexical_works"] > 0
     assert result.experts[0].score > result.experts[-1].score
