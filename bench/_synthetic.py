@@ -1,7 +1,9 @@
 """Synthetic directories for the benchmarks: 1k / 10k / 100k experts in a SQLite file.
 
-Texts are composed from the shipped domain dictionary (so jieba and BM25 do real work), and every
-text's vector is written straight into the embedding cache: a rebuild then goes through the real
+Texts are composed from the shipped domain dictionary (so jieba and BM25 do real work); a fields
+line lists four items of two terms and a suffix (~60k distinct items over the 300 topics, so the
+field-item index is searched at a realistic size), and every text's vector — field items
+included — is written straight into the embedding cache: a rebuild then goes through the real
 code path (database → cache → FAISS/BM25) without encoding 400k texts with the model. Vectors are
 topic centroids plus noise, L2-normalised, in the encoder's dimension.
 """
@@ -23,6 +25,7 @@ from directory.regions import sync_regions
 from ingestion.segment import user_terms
 from matching.documents import expert_profile_text, work_text
 from matching.embedding import text_hash
+from matching.items import split_fields
 from matching.repository import ExpertRecord, WorkRecord
 from models import (
     Demand,
@@ -39,6 +42,7 @@ from models import (
 )
 
 TOPICS = 300
+_ITEM_SUFFIXES = ("研究", "技术", "工艺", "系统", "方法")
 SOCIETIES = 40
 WORKS_PER_EXPERT = 3
 BATCH = 5000
@@ -76,6 +80,14 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
             experts = s.scalar(select(Expert.id).order_by(Expert.id.desc()).limit(1)) or 0
             demand_ids = list(s.scalars(select(Demand.id).order_by(Demand.id)))
             model = s.scalar(select(EmbeddingCache.model).limit(1))
+        with database.unit_of_work() as s:
+            fields = s.scalar(select(Expert.fields).order_by(Expert.id).limit(1)) or ""
+            items = split_fields(fields)
+            has_items = bool(items) and s.scalar(
+                select(EmbeddingCache.text_hash).where(EmbeddingCache.text_hash == text_hash(items[0], "document"))
+            )
+        if not has_items:
+            raise SystemExit(f"{path} was made before field items (matching/items.py); delete it first")
         if experts == n_experts and model == model_id:
             return Synthetic(database, path, n_experts, n_experts * WORKS_PER_EXPERT, demand_ids, 0.0)
         raise SystemExit(f"{path} holds another directory; delete it first")
@@ -106,7 +118,7 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
             experts, works, members, cache = [], [], [], {}
             for i in range(start, min(n_experts, start + BATCH)):
                 t = rng.randrange(TOPICS)
-                fields = "；".join(rng.sample(topics[t], min(4, len(topics[t]))))
+                fields = "；".join(_phrase(rng, topics[t], 2) + rng.choice(_ITEM_SUFFIXES) for _ in range(4))
                 record_works = []
                 for _ in range(WORKS_PER_EXPERT):
                     work_id += 1
@@ -136,7 +148,8 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
                 )
                 members.append({"expert_id": i + 1, "society_id": society_ids[t % SOCIETIES]})
                 record = ExpertRecord(i + 1, True, fields, "", "", tuple(record_works))
-                for text in [expert_profile_text(record), *(work_text(w) for w in record_works)]:
+                texts = [expert_profile_text(record), *(work_text(w) for w in record_works), *split_fields(fields)]
+                for text in texts:
                     h = text_hash(text, "document")
                     if h in cached:
                         continue

@@ -6,7 +6,8 @@ Every size runs in its own process. The index comes from ``var/bench/index-<n>``
 ``bench.index_rebuild``, or rebuilt here from the synthetic directory). Each timed call is the
 service function a request runs — ``match_demand`` with 20 experts and 5 societies, explanations
 included — on a demand whose text has not been embedded before, so the encoder runs every time.
-Stages are timed separately on the same demands: encoder, evidence (FAISS + BM25 + fusion).
+Stages are timed separately on the same demands: encoder (the demand and its passages in one
+batch), evidence (FAISS + BM25 + field items + fusion).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     from matching.documents import demand_text
     from matching.embedding import load_encoder
     from matching.engine import MatchingEngine
+    from matching.passages import demand_passages
     from matching.scoring import gather_evidence
     from matching.service import match_demand
     from models import Demand
@@ -75,17 +77,19 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     encode: list[float] = []
     evidence: list[float] = []
     with synthetic.database.unit_of_work() as session:
-        texts = [demand_text(d) for i in demand_ids if (d := repo.demand_record(session, i)) is not None]
-    for text in texts:
+        records = [d for i in demand_ids if (d := repo.demand_record(session, i)) is not None]
+    for record in records:
+        text = demand_text(record)
         started = time.perf_counter()
-        vector = encoder.encode_queries([text])[0]
+        vectors = encoder.encode_queries([text, *demand_passages(record)])  # one batch, as a match does
         encode.append(time.perf_counter() - started)
         started = time.perf_counter()
-        gather_evidence(index, vector, index.vocab.lookup(search_tokens(text)), engine.weights)
+        gather_evidence(index, vectors[0], index.vocab.lookup(search_tokens(text)), engine.weights, vectors[1:])
         evidence.append(time.perf_counter() - started)
     return {
         "experts": n,
         "works": index.counts()["works"],
+        "field_items": len(index.items),
         "match_demand": _pct(total),
         "matches_per_s": round(len(total) / sum(total), 1),  # one worker, sequential requests
         "encode_demand": _pct(encode),
