@@ -88,9 +88,9 @@ def passage_hits(index: ExpertIndex, passages: np.ndarray, depth: int) -> list[P
         for score, work_id in zip(work_scores[row], work_ids[row], strict=True):
             if work_id < 0:
                 break
-            expert_id = index.work_expert.get(int(work_id))
-            if expert_id is not None and (expert_id not in best or best[expert_id][0] < score):
-                best[expert_id] = (float(score), None)
+            author = index.work_expert.get(int(work_id))
+            if author is not None and (author not in best or best[author][0] < score):
+                best[author] = (float(score), None)
         floor = float(queries[row] @ index.background) if index.background is not None else None
         out.append(PassageHits(best, floor))
     return out
