@@ -70,7 +70,7 @@ def run_one(n: int, model: str) -> dict[str, float]:
     return {
         "experts": n,
         "works": counts["works"],
-        "field_items": len(index.items),
+        "field_items": index.item_count(),
         "populate_s": round(synthetic.seconds, 1),
         "rebuild_s": round(rebuild, 2),
         "bm25_rebuild_s": round(bm25, 2),

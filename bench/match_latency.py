@@ -89,7 +89,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     return {
         "experts": n,
         "works": index.counts()["works"],
-        "field_items": len(index.items),
+        "field_items": index.item_count(),
         "match_demand": _pct(total),
         "matches_per_s": round(len(total) / sum(total), 1),  # one worker, sequential requests
         "encode_demand": _pct(encode),

@@ -120,6 +120,7 @@ class MatchingEngine:
             "model": index.model_id if index else (self._encoder.model_id if self._encoder else self.model_name),
             "dimension": index.dim if index else None,
             "counts": index.counts() if index else {},
+            "items": index.item_count() if index else None,
             "kinds": index.kinds() if index else {},
             "watermark": index.watermark if index else None,
             "built_at": index.built_at if index else None,

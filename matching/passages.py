@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.embedding import QUERY_MAX_CHARS
-from matching.index import ExpertIndex
+from matching.index import IndexReader
 from matching.repository import DemandRecord
 
 MAX_PASSAGES = 8
@@ -63,34 +63,29 @@ class PassageHits:
     """The passage's cosine to the background (``None``: the index has no background vector)."""
 
 
-def passage_hits(index: ExpertIndex, passages: np.ndarray, depth: int) -> list[PassageHits]:
-    """Each passage's nearest field items and works, reduced to each expert's best (caller holds the read lock)."""
-    queries = np.ascontiguousarray(passages, dtype=np.float32).reshape(-1, index.dim)
-    if queries.shape[0] == 0 or depth <= 0:
+def passage_hits(view: IndexReader, passages: np.ndarray, depth: int) -> list[PassageHits]:
+    """Each passage's nearest field items and works, reduced to each expert's best."""
+    queries = np.ascontiguousarray(passages, dtype=np.float32)
+    if queries.ndim != 2 or queries.shape[0] == 0 or depth <= 0:
         return []
-    item_scores, item_ids = index.items.search(queries, depth)
-    n_works = int(index.works.ntotal)
-    if n_works:
-        work_scores, work_ids = index.works.search(queries, min(depth, n_works))
-    else:
-        work_scores = np.zeros((queries.shape[0], 0), np.float32)
-        work_ids = np.zeros((queries.shape[0], 0), np.int64)
+    item_scores, item_ids = view.search_items(queries, depth)
+    work_scores, work_ids = view.search_works(queries, depth)
+    background = view.background
     out: list[PassageHits] = []
-    holders = index.items.holders
     for row in range(queries.shape[0]):
         best: dict[int, tuple[float, int | None]] = {}
         for score, item_id in zip(item_scores[row], item_ids[row], strict=True):
             if item_id < 0:
                 break
-            for expert_id in holders.get(int(item_id), ()):
+            for expert_id in view.item_holders(int(item_id)):
                 if expert_id not in best or best[expert_id][0] < score:
                     best[expert_id] = (float(score), int(item_id))
         for score, work_id in zip(work_scores[row], work_ids[row], strict=True):
             if work_id < 0:
                 break
-            author = index.work_expert.get(int(work_id))
+            author = view.author_of(int(work_id))
             if author is not None and (author not in best or best[author][0] < score):
                 best[author] = (float(score), None)
-        floor = float(queries[row] @ index.background) if index.background is not None else None
+        floor = float(queries[row] @ background) if background is not None else None
         out.append(PassageHits(best, floor))
     return out

@@ -242,7 +242,7 @@ def gather_evidence(
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
             societies_dense = {int(s): float(v) for s, v in zip(ids[0][valid], values, strict=True)}
         if passage_vectors is not None and weights.dense_passages > 0:
-            _passage_evidence(passage_hits(index, passage_vectors, weights.passage_depth), experts)
+            _passage_evidence(passage_hits(view, passage_vectors, weights.passage_depth), experts)
 
         society_scores = lexical.societies.scores(query_ids)
         societies_lexical = {

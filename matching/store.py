@@ -238,7 +238,9 @@ def load(directory: Path, *, model_id: str, dim: int) -> ExpertIndex:
         if actual != expected:
             raise IndexUnavailable(f"索引条目数与清单不符（{actual} ≠ {expected}）")
         if len(contents.items) != manifest.get("items"):
-            raise IndexUnavailable(f"索引中的研究方向条目数与清单不符（{len(contents.items)} ≠ {manifest.get('items')}）")
+            raise IndexUnavailable(
+                f"索引中的研究方向条目数与清单不符（{len(contents.items)} ≠ {manifest.get('items')}）"
+            )
         return ExpertIndex.restore(
             contents,
             model_id=model_id,

@@ -4,7 +4,7 @@ and the passage evidence that lets a thin profile's single field item carry a ma
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from directory.profiles import set_expert_active
 from matching import store
+from matching.engine import MatchingEngine
 from matching.items import MAX_ITEM_CHARS, split_fields
 from matching.passages import MAX_PASSAGES, demand_passages
 from matching.repository import DemandRecord
 from matching.scoring import FusionWeights
 from matching.service import match_demand
-from tests.factories import make_demand
-from tests.matching.conftest import BATTERY, TEA, EngineFactory, add_expert
+from tests.factories import make_demand, make_expert
+from tests.matching.conftest import BATTERY, TEA, EngineFactory
 
 COMBUSTION = "航空发动机燃烧室热声不稳定性监测"
 THIN_FIELDS = f"1、{COMBUSTION} 2、机械摩擦学 3、工业机器人离线编程"
@@ -86,34 +87,52 @@ def test_demand_passages_are_the_title_with_keywords_and_each_paragraph() -> Non
     assert max(len(p) for p in demand_passages(long)) == 1000  # the dense query cut (QUERY_MAX_CHARS)
 
 
-def test_items_follow_expert_updates_and_removals(session: Session, make_engine: EngineFactory) -> None:
-    a = add_expert(session, "A", fields="锂电池隔膜涂布；在线测厚")
-    b = add_expert(session, "B", fields="在线测厚、乌龙茶加工")
-    engine = make_engine()
-    engine.ensure_ready(session)
+@dataclass(frozen=True)
+class ItemState:
+    """A copy of the index's field items, by text (ids are internal)."""
+
+    of_expert: dict[int, set[str]]
+    holders: dict[str, set[int]]
+    vectors: dict[str, np.ndarray]
+
+
+def _items(engine: MatchingEngine) -> ItemState:
     index = engine.index
     assert index is not None
-    items = index.items
-    assert set(items.texts_of(a.id)) == {"锂电池隔膜涂布", "在线测厚"}
-    assert len(items) == 3  # the shared item is one vector held by both
-    shared = items.text_id["在线测厚"]
-    assert items.holders[shared] == {a.id, b.id}
+    assert index.problems() == []
+    with index.reading() as view:
+        items = view.contents().items
+        ids = sorted(items.item_text)
+        found = items.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)) if ids else []
+        return ItemState(
+            of_expert={e: set(items.texts_of(e)) for e in items.expert_items},
+            holders={items.item_text[i]: set(h) for i, h in items.holders.items()},
+            vectors={items.item_text[i]: np.asarray(v) for i, v in zip(ids, found, strict=True)},
+        )
 
-    add_expert(session, "A", fields="陶瓷釉面缺陷；烧成曲线")
+
+def test_items_follow_expert_updates_and_removals(session: Session, make_engine: EngineFactory) -> None:
+    a = make_expert(session, "A", fields="锂电池隔膜涂布；在线测厚")
+    b = make_expert(session, "B", fields="在线测厚、乌龙茶加工")
+    engine = make_engine()
+    engine.ensure_ready(session)
+    state = _items(engine)
+    assert state.of_expert[a.id] == {"锂电池隔膜涂布", "在线测厚"}
+    assert state.holders == {"锂电池隔膜涂布": {a.id}, "在线测厚": {a.id, b.id}, "乌龙茶加工": {b.id}}
+    assert len(state.vectors) == 3  # the shared item is one vector held by both
+
+    make_expert(session, "A", fields="陶瓷釉面缺陷；烧成曲线")
     engine.sync(session)
-    assert set(items.texts_of(a.id)) == {"陶瓷釉面缺陷", "烧成曲线"}
-    assert "锂电池隔膜涂布" not in items.text_id
-    assert items.holders[shared] == {b.id}  # still B's
-    assert len(items) == 4
+    state = _items(engine)
+    assert state.of_expert[a.id] == {"陶瓷釉面缺陷", "烧成曲线"}
+    assert state.holders["在线测厚"] == {b.id}  # still B's
+    assert set(state.vectors) == {"陶瓷釉面缺陷", "烧成曲线", "在线测厚", "乌龙茶加工"}
 
     set_expert_active(session, b.id, False)
     engine.sync(session)
-    assert b.id not in items.expert_items
-    assert "在线测厚" not in items.text_id
-    assert "乌龙茶加工" not in items.text_id
-    assert len(items) == 2
-    scores, ids = items.search(engine.encoder.encode_queries(["乌龙茶加工"]), 10)
-    assert {int(i) for i in ids[0] if i >= 0} <= set(items.item_text)
+    state = _items(engine)
+    assert b.id not in state.of_expert
+    assert set(state.holders) == set(state.vectors) == {"陶瓷釉面缺陷", "烧成曲线"}
 
     # a removed expert's items never surface in a match, even for a demand about exactly that item
     demand = make_demand(session, title="乌龙茶加工", description="乌龙茶加工", keywords=[])
@@ -122,11 +141,11 @@ def test_items_follow_expert_updates_and_removals(session: Session, make_engine:
 
 
 def test_a_thin_profile_ranks_by_its_one_matching_field_item(session: Session, make_engine: EngineFactory) -> None:
-    thin = add_expert(session, "THIN", fields=THIN_FIELDS)
-    add_expert(session, "BAT", fields="锂电池隔膜与涂布工艺", works=[BATTERY])
-    add_expert(session, "TEA", fields="茶叶加工与香气化学", works=[TEA])
-    add_expert(session, "ROB", fields="工业机器人控制；焊接自动化")
-    add_expert(session, "FRI", fields="机械摩擦学；润滑与密封")
+    thin = make_expert(session, "THIN", fields=THIN_FIELDS)
+    make_expert(session, "BAT", fields="锂电池隔膜与涂布工艺", works=[BATTERY])
+    make_expert(session, "TEA", fields="茶叶加工与香气化学", works=[TEA])
+    make_expert(session, "ROB", fields="工业机器人控制；焊接自动化")
+    make_expert(session, "FRI", fields="机械摩擦学；润滑与密封")
     demand = make_demand(session, **LONG_DEMAND)
     engine = make_engine()
     engine.ensure_ready(session)
@@ -146,31 +165,31 @@ def test_a_thin_profile_ranks_by_its_one_matching_field_item(session: Session, m
 
 
 def test_item_vectors_survive_a_save_and_load(session: Session, make_engine: EngineFactory, index_dir: Path) -> None:
-    add_expert(session, "A", fields=THIN_FIELDS)
-    add_expert(session, "B", fields="机械摩擦学；润滑与密封", works=[BATTERY])
+    make_expert(session, "A", fields=THIN_FIELDS)
+    make_expert(session, "B", fields="机械摩擦学；润滑与密封", works=[BATTERY])
     first = make_engine()
     first.ensure_ready(session)
-    assert first.index is not None
     manifest = store.read_manifest(index_dir)
     assert manifest is not None
-    assert manifest["items"] == len(first.index.items) == 4
+    saved = _items(first)
+    assert manifest["items"] == len(saved.vectors) == 4  # 机械摩擦学 is shared
 
     second = make_engine()
     status = second.ensure_ready(session)
     assert "reason" not in status
-    assert "rebuilt_because" not in status
-    assert second.index is not None
-    old, new = first.index.items, second.index.items
-    assert new.expert_items == old.expert_items
-    assert new.item_text == old.item_text
-    assert new.holders == old.holders
-    ids = np.asarray(sorted(old.item_text), dtype=np.int64)
-    np.testing.assert_allclose(new.vectors.reconstruct_batch(ids), old.vectors.reconstruct_batch(ids))
+    assert "rebuilt_because" not in status  # loaded, not rebuilt
+    loaded = _items(second)
+    assert loaded.of_expert == saved.of_expert
+    assert loaded.holders == saved.holders
+    for text, vector in saved.vectors.items():
+        np.testing.assert_allclose(loaded.vectors[text], vector)
 
-    # a later item keeps a fresh id after the load (no collision with saved ones)
-    add_expert(session, "C", fields="量子精密测量")
+    # items added after the load get ids of their own (no collision with the saved ones)
+    c = make_expert(session, "C", fields="量子精密测量；机械摩擦学")
     second.sync(session)
-    assert len(set(new.item_text)) == len(new) == 5
+    after = _items(second)
+    assert len(after.vectors) == 5
+    assert after.holders["机械摩擦学"] == {*saved.holders["机械摩擦学"], c.id}
 
     # a tampered item file is caught and the index rebuilt from the database
     manifest = store.read_manifest(index_dir)
@@ -182,5 +201,4 @@ def test_item_vectors_survive_a_save_and_load(session: Session, make_engine: Eng
     third = make_engine()
     status = third.ensure_ready(session)
     assert "items.json" in status["rebuilt_because"]
-    assert third.index is not None
-    assert len(third.index.items) == 5
+    assert _items(third).holders == after.holders
