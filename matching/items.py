@@ -142,8 +142,8 @@ class ItemIndex:
             out.append("field item -> experts map differs from the experts' items")
         if set(self.item_text) != set(holders) or {t: i for i, t in self.item_text.items()} != self.text_id:
             out.append("field item texts differ from the held items")
-        ids = vectors.ids_of(self.vectors)
-        if len(ids) != len(self.item_text) or set(ids.tolist()) != set(self.item_text):
+        stored = vectors.ids_of(self.vectors)
+        if len(stored) != len(self.item_text) or set(stored.tolist()) != set(self.item_text):
             out.append("item vectors hold other ids than the field items")
         return out
 
