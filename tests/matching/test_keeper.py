@@ -84,4 +84,4 @@ def test_keeper_builds_beside_writers_then_follows_their_changes(
         cached = s.scalar(
             select(func.count()).select_from(EmbeddingCache).where(EmbeddingCache.model == encoder.model_id)
         )
-    assert cached == 6  # 3 profiles + 3 works, written after the build
+    assert cached == 9  # 3 profiles + 3 works + 3 one-item fields lines, written after the build
