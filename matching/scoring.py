@@ -44,8 +44,8 @@ class FusionWeights:
     works_per_expert: int
     profile_depth: int
     works_evidence_tokens: int
-    dense_passages: float = 0.0
-    passage_depth: int = 100
+    dense_passages: float
+    passage_depth: int
 
     @classmethod
     def from_settings(cls, m: MatchingSettings | None = None) -> FusionWeights:

@@ -21,7 +21,11 @@ def test_every_matching_setting_reaches_the_engine(tmp_path: Path) -> None:
     fusion = vars(engine.weights)
     seen.update(
         {
-            ("weight_" + k if k in {"lexical_profile", "lexical_works", "dense_works", "dense_profile"} else k): v
+            (
+                "weight_" + k
+                if k in {"lexical_profile", "lexical_works", "dense_works", "dense_profile", "dense_passages"}
+                else k
+            ): v
             for k, v in fusion.items()
         }
     )
