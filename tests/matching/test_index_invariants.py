@@ -189,6 +189,7 @@ def test_restore_refuses_vectors_that_disagree_with_the_records() -> None:
             expert_vectors=contents.expert_vectors,
             work_vectors=other_view.contents().work_vectors,  # lacks work 3
             society_vectors=contents.society_vectors,
+            items=contents.items,
         )
         with pytest.raises(ValueError, match="works vectors hold other ids"):
             ExpertIndex.restore(short, model_id="test", dim=DIM, vocab=Vocabulary(), watermark=0, built_at="")

@@ -44,11 +44,11 @@ def big_index() -> tuple[ExpertIndex, np.ndarray]:
 
 def test_large_indexes_become_ivf_and_small_ones_stay_flat(big_index: tuple[ExpertIndex, np.ndarray]) -> None:
     index, _ = big_index
-    assert index.kinds() == {"experts": "ivf", "works": "ivf"}
+    assert index.kinds() == {"experts": "ivf", "works": "ivf", "items": "flat"}  # no field items here
     assert index.counts() == {"experts": 1200, "works": 3600, "societies": 0}
     small = ExpertIndex(model_id="test", dim=DIM)
     small.optimise(min_vectors=1000)
-    assert small.kinds() == {"experts": "flat", "works": "flat"}
+    assert small.kinds() == {"experts": "flat", "works": "flat", "items": "flat"}
 
 
 def test_ivf_index_finds_neighbours_and_supports_updates(big_index: tuple[ExpertIndex, np.ndarray]) -> None:
