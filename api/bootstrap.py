@@ -27,6 +27,8 @@ def is_empty(db: Database) -> bool:
 
 
 def load_demo(db: Database) -> None:
+    """Load the demo in one unit of work. Its offers come from the real matcher: the engine it builds
+    saves its index into the settings' index folder, where the serving process then finds it."""
     from demo import load_demo_data
 
     with db.unit_of_work() as session:

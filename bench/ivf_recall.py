@@ -39,12 +39,15 @@ def _texts(path: Path | None, workdir: Path) -> tuple[list[str], list[str]]:
 
         database = load_store(read_eval_file(path), url).database
     else:
+        from core.settings import get_settings
         from demo import load_demo_data
+        from matching.engine import MatchingEngine
 
         database = Database.from_url(url)
         upgrade(database.engine)
         with database.unit_of_work() as session:
-            load_demo_data(session)
+            # The demo's offers come from the real matcher: an engine with no index folder of its own.
+            load_demo_data(session, engine=MatchingEngine(get_settings().embedding_model, None))
     with database.read_session() as session:
         works = [work_text(w) for batch in repo.iter_active_experts(session) for r in batch for w in r.works]
         demands = [repo.demand_record(session, i) for i in session.scalars(select(Demand.id).order_by(Demand.id))]

@@ -14,14 +14,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from demo import lifecycle as lc
+from core.settings import get_settings
 from demo.catalog import INDUSTRY_OF, SUBFIELDS
-from demo.demand_text import compose
+from demo.demand_text import compose, outcome_text
 from demo.enterprises import EnterpriseSpec, generate_enterprises, government_enterprises
 from demo.experts import ExpertPlan, generate_experts
 from demo.government import GOVERNMENT_DEMANDS, GovernmentDemand
-from demo.notices import notices_for
-from models import DemandCategory, DemandStatus, DockingStatus, OfferStatus, Role
+from demo.plan import RatingDeck, Step, Wording, plan_history
+from models import DemandCategory, DemandStatus
 
 SEED = 20161103
 D = DemandStatus
@@ -67,18 +67,17 @@ class DemandPlan:
     deadline: date | None
     attachments: list[dict[str, Any]]
     status: DemandStatus
+    """The status the history ends in."""
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
-    status_reason: str | None
-    created_at: datetime
-    submitted_at: datetime | None
-    status_changed_at: datetime
-    offers: list[lc.OfferPlan] = field(default_factory=list)
-    docking: lc.DockingPlan | None = None
-    events: list[lc.EventPlan] = field(default_factory=list)
-    notifications: list[lc.NotificationPlan] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    """The moves, in time order (the first creates the draft), planned against :data:`demo.plan.REFERENCE`."""
     seq: int = 0
+
+    @property
+    def created_at(self) -> datetime:
+        return self.steps[0].at
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +88,15 @@ class DemoDataset:
     demands: tuple[DemandPlan, ...]
 
 
-@lru_cache(maxsize=1)
-def build_dataset() -> DemoDataset:
+@lru_cache(maxsize=4)
+def build_dataset(offer_hours: int | None = None) -> DemoDataset:
+    """The demo; offers are planned to be answered within ``offer_hours`` (default: the workflow setting)."""
+    hours = offer_hours if offer_hours is not None else get_settings().workflow.offer_deadline_hours
     rng = random.Random(SEED)
     firms = generate_enterprises(rng)
     governments = government_enterprises(rng)
     experts = generate_experts(rng, firms)
-    demands = plan_demands(rng, firms, governments, experts)
+    demands = plan_demands(rng, firms, governments, hours)
     return DemoDataset(tuple(firms + governments), tuple(experts), tuple(demands))
 
 
@@ -133,13 +134,9 @@ def _sized(owners: list[EnterpriseSpec], categories: list[DemandCategory]) -> li
 
 
 def plan_demands(
-    rng: random.Random,
-    firms: list[EnterpriseSpec],
-    governments: list[EnterpriseSpec],
-    experts: list[ExpertPlan],
+    rng: random.Random, firms: list[EnterpriseSpec], governments: list[EnterpriseSpec], offer_hours: int
 ) -> list[DemandPlan]:
-    pool = lc.ExpertPool(experts)
-    ratings = lc.RatingDeck()
+    ratings = RatingDeck()
     remaining = Counter(STATUS_COUNTS)
     for gd in GOVERNMENT_DEMANDS:
         remaining[gd.status] -= 1
@@ -161,34 +158,40 @@ def plan_demands(
         fresh = [k for k in owner.focus if k not in taken] or list(owner.focus)
         subfield = rng.choice(fresh)
         taken.add(subfield)
-        plans.append(_enterprise_demand(rng, pool, ratings, owner, subfield, status, category))
+        plans.append(_enterprise_demand(rng, ratings, owner, subfield, status, category, offer_hours))
     by_name = {g.name: g for g in governments}
-    plans.extend(_government_demand(rng, pool, ratings, by_name[gd.government], gd) for gd in GOVERNMENT_DEMANDS)
+    plans.extend(_government_demand(rng, ratings, by_name[gd.government], gd, offer_hours) for gd in GOVERNMENT_DEMANDS)
     plans.sort(key=lambda p: p.created_at)
     for seq, plan in enumerate(plans, start=1):
         plan.seq = seq
     return plans
 
 
+def _history(
+    rng: random.Random, ratings: RatingDeck, status: DemandStatus, subfield: str, offer_hours: int
+) -> list[Step]:
+    sf = SUBFIELDS[subfield]
+    return plan_history(rng, status, Wording(sf.topics[0], sf.issues[0]), ratings, offer_hours=offer_hours)
+
+
 def _enterprise_demand(
     rng: random.Random,
-    pool: lc.ExpertPool,
-    ratings: lc.RatingDeck,
+    ratings: RatingDeck,
     owner: EnterpriseSpec,
     subfield: str,
     status: DemandStatus,
     category: DemandCategory,
+    offer_hours: int,
 ) -> DemandPlan:
     industry = INDUSTRY_OF[subfield]
-    path = lc.status_path(rng, status)
-    times = lc.timeline(rng, path)
+    steps = _history(rng, ratings, status, subfield, offer_hours)
     text = compose(
         rng,
         owner,
         industry,
         SUBFIELDS[subfield],
         category,
-        times[0].date(),
+        steps[0].at.date(),
         with_contact_in_text=status is not D.DRAFT and rng.random() < 0.22,
     )
     plan = DemandPlan(
@@ -209,21 +212,17 @@ def _enterprise_demand(
         contact_name=owner.contact_name,
         contact_phone=owner.contact_phone if status is not D.DRAFT or rng.random() < 0.5 else None,
         contact_email=text.contact_email,
-        status_reason=None,
-        created_at=times[0],
-        submitted_at=None,
-        status_changed_at=times[-1],
+        steps=steps,
     )
-    _walk(rng, pool, ratings, plan, owner, path, times)
+    _decide_docking(rng, plan)
     return plan
 
 
 def _government_demand(
-    rng: random.Random, pool: lc.ExpertPool, ratings: lc.RatingDeck, government: EnterpriseSpec, gd: GovernmentDemand
+    rng: random.Random, ratings: RatingDeck, government: EnterpriseSpec, gd: GovernmentDemand, offer_hours: int
 ) -> DemandPlan:
     sf = SUBFIELDS[gd.subfield]
-    path = lc.status_path(rng, gd.status)
-    times = lc.timeline(rng, path)
+    steps = _history(rng, ratings, gd.status, gd.subfield, offer_hours)
     vocabulary = [*sf.terms, *sf.topics, *sf.issues, *sf.methods]
     keywords = [w for w in dict.fromkeys(vocabulary) if w in gd.description or w in gd.title][:6]
     low, high = gd.budget_wan or (None, None)
@@ -239,130 +238,25 @@ def _government_demand(
         keywords=keywords or list(sf.terms[:3]),
         budget_min=None if low is None else Decimal(low * 10_000),
         budget_max=None if high is None else Decimal(high * 10_000),
-        deadline=(times[0] + timedelta(days=rng.randrange(180, 420))).date() if rng.random() < 0.7 else None,
+        deadline=(steps[0].at + timedelta(days=rng.randrange(180, 420))).date() if rng.random() < 0.7 else None,
         attachments=[{"name": f"{gd.title}需求说明.pdf", "size": rng.randrange(200_000, 2_000_000)}],
         status=gd.status,
         contact_name=government.contact_name,
         contact_phone=government.contact_phone,
         contact_email=None,
-        status_reason=None,
-        created_at=times[0],
-        submitted_at=None,
-        status_changed_at=times[-1],
+        steps=steps,
     )
-    _walk(rng, pool, ratings, plan, government, path, times)
+    _decide_docking(rng, plan)
     return plan
 
 
-def _walk(
-    rng: random.Random,
-    pool: lc.ExpertPool,
-    ratings: lc.RatingDeck,
-    plan: DemandPlan,
-    owner: EnterpriseSpec,
-    path: list[DemandStatus],
-    times: list[datetime],
-) -> None:
-    """Fill in events, offers, the docking and the last notifications along ``path``."""
-    enterprise: lc.ActorRef = (Role.ENTERPRISE, owner.key)
-    local: lc.ActorRef = (Role.LOCAL_ASSOCIATION, owner.region_code)
-    candidates = lc.society_candidates(pool, plan.subfield)
-    needs_team = D.ACCEPTED in path
-    staffable = [c for c in candidates if pool.can_staff(c, plan.subfield, owner.name)]
-    if needs_team and not staffable:
-        raise AssertionError(f"demo catalog: no society can staff a team for {plan.subfield}")
-    reserved = staffable[0] if needs_team else None
-    offered_rounds = path.count(D.OFFERED)
-    topic = SUBFIELDS[plan.subfield].topics[0]
-    current: list[lc.OfferPlan] = []
-    round_ = 0
-    for index, state in enumerate(path):
-        prev = path[index - 1] if index else None
-        at = times[index]
-        actor = enterprise
-        data: dict[str, Any] = {}
-        reason = lc.reason_for(rng, state, topic)
-        if state is D.SUBMITTED and plan.submitted_at is None:
-            plan.submitted_at = at
-        if state in (D.RETURNED, D.REJECTED, D.APPROVED, D.DOCKED):
-            actor = local
-        if state is D.OFFERED:
-            round_ += 1
-            actor = (Role.SYSTEM, None) if prev is D.APPROVED else (Role.CENTER, None)
-            reason = None if prev is D.APPROVED else "省科技咨询服务中心重新推荐学会。"
-            used = {o.society_code for o in plan.offers}
-            final = round_ == offered_rounds
-            free = [c for c in candidates if c not in used and (final or c != reserved)]
-            # Leave a society for each later round (a re-routed demand goes to societies not asked yet).
-            room = max(1, len(free) - (offered_rounds - round_))
-            chosen = free[: min(room, rng.choices((1, 2, 3), weights=(20, 45, 35))[0])]
-            if final and reserved is not None and reserved not in chosen:
-                chosen = [reserved, *chosen[:-1]] if chosen else [reserved]
-            if not chosen:
-                raise AssertionError(f"demo catalog: no society left to offer {plan.subfield} to")
-            current = [
-                lc.make_offer(rng, pool, c, plan.subfield, plan.keywords, owner.name, round_, rank, at)
-                for rank, c in enumerate(chosen, start=1)
-            ]
-            plan.offers.extend(current)
-            data = {"round": round_, "societies": chosen}
-        elif state is D.UNMATCHED:
-            actor = (Role.SYSTEM, None)
-            lc.close_unanswered(rng, current, at)
-        elif state is D.ACCEPTED:
-            able = [o for o in current if pool.can_staff(o.society_code, plan.subfield, owner.name)]
-            offer = able[0] if rng.random() < 0.7 else rng.choice(able)
-            team = pool.team(rng, offer.society_code, plan.subfield, owner.name)
-            for code in team:
-                pool.load[code] = pool.load.get(code, 0) + 1
-            offer.status, offer.responded_at = OfferStatus.ACCEPTED, at
-            offer.response_note = f"本会已组建{len(team)}人专家团队承接。"
-            for other in current:
-                if other is offer:
-                    continue
-                if rng.random() < 0.5:
-                    other.status = OfferStatus.DECLINED
-                    other.responded_at = other.created_at + (at - other.created_at) * rng.uniform(0.2, 0.9)
-                    other.response_note = rng.choice(lc._DECLINE_NOTES)
-                else:
-                    other.status, other.responded_at = OfferStatus.WITHDRAWN, at
-                    other.response_note = "其他学会已接单，推荐自动撤回。"
-            roles = [(code, "leader" if i == 0 else "member") for i, code in enumerate(team)]
-            plan.docking = lc.DockingPlan(
-                plan.offers.index(offer), offer.society_code, DockingStatus.PROPOSED, roles, at
-            )
-            actor = (Role.SOCIETY, offer.society_code)
-            data = {"society": offer.society_code, "team": team}
-        elif state is D.DOCKED and plan.docking is not None:
-            plan.docking.status, plan.docking.confirmed_at = DockingStatus.CONFIRMED, at
-        elif state is D.CONTRACTED and plan.docking is not None:
-            amount = _agreement_amount(rng, plan)
-            plan.docking.status = DockingStatus.CONTRACTED
-            plan.docking.agreement_signed_on = at.astimezone(lc.CST).date()
-            plan.docking.agreement_amount = amount
-            data = {"amount": str(amount)}
-        elif state is D.COMPLETED and plan.docking is not None:
-            plan.docking.status, plan.docking.completed_at = DockingStatus.COMPLETED, at
-            plan.docking.outcome = lc.outcome_text(rng, plan.subfield, plan.category)
-            actor = (Role.SOCIETY, plan.docking.society_code)
-        elif state is D.CLOSED and plan.docking is not None:
-            stars, comment = ratings.draw(rng)
-            plan.docking.status, plan.docking.closed_at = DockingStatus.CLOSED, at
-            plan.docking.rating, plan.docking.rating_comment = stars, comment
-            reason, data = comment, {"rating": stars}
-        elif state is D.WITHDRAWN:
-            for offer in current:
-                if offer.status is OfferStatus.PENDING:
-                    offer.status, offer.responded_at = OfferStatus.WITHDRAWN, at
-                    offer.response_note = "企业已撤回需求。"
-            if plan.docking is not None:
-                plan.docking.status = DockingStatus.CANCELLED
-        plan.events.append(lc.EventPlan(lc.action_for(prev, state), prev, state, actor, at, reason, data))
-    if plan.docking is not None and plan.status not in (D.ACCEPTED, D.DOCKED, D.CONTRACTED):
-        for code, _ in plan.docking.team:
-            pool.load[code] -= 1
-    plan.status_reason = plan.events[-1].reason if plan.status in (D.RETURNED, D.REJECTED, D.WITHDRAWN) else None
-    plan.notifications.extend(notices_for(plan, enterprise, local))
+def _decide_docking(rng: random.Random, plan: DemandPlan) -> None:
+    """What the agreement says and what the cooperation achieved (the parties' own words)."""
+    for step in plan.steps:
+        if step.action == "record_agreement":
+            step.data["amount"] = str(_agreement_amount(rng, plan))
+        elif step.action == "report_outcome":
+            step.reason = outcome_text(rng, plan.subfield, plan.category)
 
 
 def _agreement_amount(rng: random.Random, plan: DemandPlan) -> Decimal:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from demo.catalog import Industry, SubField, fill
+from demo.catalog import SUBFIELDS, Industry, SubField, fill
 from demo.enterprises import EnterpriseSpec, region_name, short_region_name
 from models import DemandCategory
 
@@ -206,3 +206,30 @@ def compose(
         name = rng.choice((f"{t}{i}检测数据.xlsx", "现场照片.jpg", "工艺流程说明.pdf", "产品样品照片.png"))
         attachments.append({"name": name, "size": rng.randrange(20_000, 3_000_000)})
     return DemandText(title, description, keywords, lo, hi, deadline, mail, attachments)
+
+
+def outcome_text(rng: random.Random, subfield: str, category: DemandCategory | None) -> str:
+    sf = SUBFIELDS[subfield]
+    visits, topic, method, goal = (
+        rng.randrange(2, 9),
+        rng.choice(sf.topics),
+        rng.choice(sf.methods),
+        rng.choice(sf.goals),
+    )
+    if category is DemandCategory.CONSULTING:
+        return (
+            f"专家组开展{visits}次实地调研，完成《{sf.name}咨询报告》，围绕{topic}提出{rng.randrange(5, 15)}条建议，"
+            "已被委托方采纳并纳入工作计划。"
+        )
+    if category is DemandCategory.PLATFORM:
+        return (
+            f"与专家团队所在单位签订共建协议，挂牌成立{sf.name}联合研发中心，"
+            f"首批开展{method}等{rng.randrange(2, 5)}个合作课题，联合培养技术骨干{rng.randrange(3, 12)}名。"
+        )
+    if category is DemandCategory.PROMOTION:
+        return (
+            f"专家团队完成{method}技术的现场培训{visits}场，技术已在企业{topic}生产中推广应用，{goal}的目标基本实现。"
+        )
+    if category is DemandCategory.ENTREPRENEURSHIP:
+        return f"专家为创业团队提供{visits}次辅导，完成{topic}产品试制，团队已入驻孵化基地并获得首批订单。"
+    return f"专家团队{visits}次赴现场指导，围绕{topic}采用{method}，{goal}的目标基本实现，相关工艺已在生产中稳定应用。"

@@ -3,7 +3,8 @@
 Natural keys make a second load a no-op: society code, station (society, region), association
 region, enterprise credit code, expert code, username; demands are loaded only when no demo demand
 exists yet (``source == DemandSource.DEMO``), together with their offers, dockings, audit trail and
-notifications. Programme records are keyed by organisation and period.
+notifications, all made by the workflow itself (:mod:`demo.replay`). Programme records are keyed by
+organisation and period.
 
 Logins (password ``zhuli-demo``): ``center-admin``, ``center-ops``, ``dept-admin``, ``dept-eval``,
 ``la-<region code>`` (e.g. ``la-350582`` for 晋江市科学技术协会), ``soc-<society code>`` (e.g.
@@ -14,23 +15,33 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.security import hash_password
-from demo.counts import DemoCounts
+from core.settings import Settings, get_settings
+from demo.counts import DemoCounts, demo_rows
 from demo.dataset import DemoDataset, build_dataset
+from demo.outbox import settle_notifications
 from demo.people import area_code, mobile, office_phone, person_name
 from demo.program import EXTRA_COUNTIES
-from demo.records import load_demands, load_program
+from demo.records import load_program
+from demo.replay import demo_demand_ids, replay_demands
 from demo.societies import SOCIETIES, SOCIETY_BY_CODE, STATIONS
 from directory import credit_code
 from directory.profiles import SocietyIn, society_ids_by_code, upsert_experts, upsert_society
 from directory.regions import sync_regions
+from matching.embedding import NewVectors
+from matching.engine import MatchingEngine
 from models import (
+    Demand,
+    DemandSource,
+    Docking,
+    DockingExpert,
     Enterprise,
     Expert,
     LocalAssociation,
@@ -47,10 +58,23 @@ VERIFIED_AT = datetime(2026, 1, 4, 1, 0, tzinfo=UTC)
 EXPERT_LOGINS = 20
 
 
-def load_demo_data(session: Session) -> DemoCounts:
-    """Load the demo (regions first, so an empty migrated database works). Flushes, never commits."""
+def load_demo_data(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    engine: MatchingEngine | None = None,
+    settings: Settings | None = None,
+) -> DemoCounts:
+    """Load the demo (regions first, so an empty migrated database works). Flushes, never commits.
+
+    The demands' histories end shortly before ``now`` (default: the clock). Their offers come from
+    ``engine`` (default: one from ``settings``, whose index files the serving process then loads
+    instead of building them again); it is made ready over the demo's experts first.
+    """
+    now = now or clock.now()
+    settings = settings or get_settings()
     counts = DemoCounts(regions=sync_regions(session))
-    dataset = build_dataset()
+    dataset = build_dataset(settings.workflow.offer_deadline_hours)
     _load_societies(session, counts)
     society_ids = society_ids_by_code(session, [s.code for s in SOCIETIES])
     _load_stations(session, society_ids, counts)
@@ -58,10 +82,35 @@ def load_demo_data(session: Session) -> DemoCounts:
     _load_enterprises(session, dataset, counts)
     _load_experts(session, dataset, society_ids, counts)
     users = _load_users(session, dataset, society_ids, counts)
-    load_demands(session, dataset, users, counts)
+    _load_demands(session, dataset, users, counts, now=now, engine=engine, settings=settings)
+    _load_expert_logins(session, dataset, counts)
     load_program(session, society_ids, users, counts)
     session.flush()
     return counts
+
+
+def _load_demands(
+    session: Session,
+    dataset: DemoDataset,
+    users: dict[str, int],
+    counts: DemoCounts,
+    *,
+    now: datetime,
+    engine: MatchingEngine | None,
+    settings: Settings,
+) -> None:
+    """Every demo demand through the workflow, unless demo demands are there already."""
+    if demo_demand_ids(session):
+        return
+    engine = engine or MatchingEngine.from_settings(settings)
+    new_vectors = NewVectors()
+    engine.ensure_ready(session, new_vectors)
+    new_vectors.write(session)
+    ids = replay_demands(session, dataset, users, engine=engine, settings=settings, now=now)
+    settle_notifications(session, ids, now=now)
+    counted = demo_rows(session, ids)
+    for name, value in counted.items():
+        setattr(counts, name, getattr(counts, name) + value)
 
 
 def _seeded(key: str) -> random.Random:
@@ -228,27 +277,17 @@ def _load_users(
                 phone=ent.contact_phone,
             )
         )
-    expert_ids = dict(session.execute(select(Expert.code, Expert.id).where(Expert.code.like("DEMO-EXP-%"))).all())
-    for code in _expert_logins(dataset):
-        plan = next(p for p in dataset.experts if p.data.code == code)
-        rng = _seeded(code)
-        wanted.append(
-            User(
-                username=f"exp-{code.lower()}",
-                display_name=plan.data.name,
-                role=Role.EXPERT,
-                expert_id=expert_ids[code],
-                phone=plan.data.phone or mobile(rng),
-            )
-        )
+    return _add_users(session, wanted, counts)
+
+
+def _add_users(session: Session, wanted: list[User], counts: DemoCounts) -> dict[str, int]:
+    """Add the users not there yet (natural key: username); returns username → id of all of ``wanted``."""
     existing = set(session.scalars(select(User.username).where(User.username.in_([u.username for u in wanted]))))
-    password: str | None = None
     for user in wanted:
         if user.username in existing:
             continue
         if user.role is not Role.SYSTEM:
-            password = password or hash_password(DEMO_PASSWORD)  # scrypt is slow: hash once, reuse
-            user.password_hash = password
+            user.password_hash = _password_hash()
         session.add(user)
         counts.users += 1
     session.flush()
@@ -256,7 +295,33 @@ def _load_users(
     return dict(session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
 
 
-def _expert_logins(dataset: DemoDataset) -> Iterable[str]:
-    """Team leaders have their own login: they are the experts a demo user most likely looks at."""
-    leaders = [d.docking.team[0][0] for d in dataset.demands if d.docking is not None and d.docking.team]
-    return sorted(set(leaders))[:EXPERT_LOGINS]
+@cache
+def _password_hash() -> str:
+    """The demo password's hash, computed once (scrypt is slow) and shared by the demo's users."""
+    return hash_password(DEMO_PASSWORD)
+
+
+def _load_expert_logins(session: Session, dataset: DemoDataset, counts: DemoCounts) -> None:
+    """Team leaders of the demo's dockings have their own login: the experts a demo user most likely
+    looks at. Chosen after the replay, from the teams the societies really named."""
+    leaders = session.scalars(
+        select(Expert.code)
+        .join(DockingExpert, DockingExpert.expert_id == Expert.id)
+        .join(Docking, Docking.id == DockingExpert.docking_id)
+        .join(Demand, Demand.id == Docking.demand_id)
+        .where(DockingExpert.role == "leader", Demand.source == DemandSource.DEMO, Expert.code.like("DEMO-EXP-%"))
+    ).all()
+    codes = sorted(set(leaders))[:EXPERT_LOGINS]
+    plans = {p.data.code: p for p in dataset.experts}
+    expert_ids = dict(session.execute(select(Expert.code, Expert.id).where(Expert.code.in_(codes))).all())
+    wanted = [
+        User(
+            username=f"exp-{code.lower()}",
+            display_name=plans[code].data.name,
+            role=Role.EXPERT,
+            expert_id=expert_ids[code],
+            phone=plans[code].data.phone or mobile(_seeded(code)),
+        )
+        for code in codes
+    ]
+    _add_users(session, wanted, counts)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from demo.lifecycle import CST
+from demo.plan import CST
 from demo.societies import SOCIETIES, SOCIETY_BY_CODE
 from models import EvaluationGrade, PilotStatus
 

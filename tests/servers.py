@@ -39,8 +39,11 @@ class ServeFailed(RuntimeError):
 
 
 @contextmanager
-def serving(data_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 600) -> Iterator[Served]:
+def serving(data_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 1200) -> Iterator[Served]:
     """Start ``zhuli serve`` on ``data_dir`` (demo data on first start) and stop it afterwards, also on failure.
+
+    The first start builds the matching index before it answers (the demo's offers come from the real
+    matcher), which takes minutes on a busy machine: hence the long default ``timeout``.
 
     ``env`` adds ``ZHULI_*`` settings; the caller's own ``ZHULI_*`` variables are not inherited.
     """

