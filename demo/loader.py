@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.security import hash_password
-from core.settings import Settings, get_settings
+from core.settings import Settings, WorkflowSettings, get_settings
 from demo.counts import DemoCounts, demo_rows
 from demo.dataset import DemoDataset, build_dataset
 from demo.outbox import settle_notifications
@@ -72,7 +72,9 @@ def load_demo_data(
     instead of building them again); it is made ready over the demo's experts first.
     """
     now = now or clock.now()
-    settings = settings or get_settings()
+    # The history is played under the workflow's default rules (deadlines, rounds), whatever an
+    # operator tuned: the plan is written for them, and a tuned setting must not break a first start.
+    settings = (settings or get_settings()).model_copy(update={"workflow": WorkflowSettings()})
     counts = DemoCounts(regions=sync_regions(session))
     dataset = build_dataset(settings.workflow.offer_deadline_hours)
     _load_societies(session, counts)
