@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, exists, false, select, true
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from accounts.users import ROLE_LABELS
-from core.errors import IllegalTransition, NotFound, PermissionDenied
+from core.errors import NotFound
 from models import LocalAssociation, PilotApplication, PilotStatus, PilotSurvey, Role, User
+from workflow import states
 from workflow.notify import center_recipients, society_recipients
 from workflow.states import Transition
 
@@ -67,14 +67,7 @@ def not_found(application_id: int) -> NotFound:
 def check(name: str, application: PilotApplication, actor: Actor) -> Transition[PilotStatus]:
     """Refuse a move this role may not make (403), or one the application's status does not allow (409)."""
     transition = TRANSITIONS[name]
-    if actor.role not in transition.roles:
-        who = "、".join(ROLE_LABELS[r] for r in Role if r in transition.roles)
-        raise PermissionDenied(f"{ROLE_LABELS[actor.role]}用户不能{transition.label}（由{who}办理）")
-    if application.status not in transition.sources:
-        sources = "、".join(f"「{STATUS_LABELS[s]}」" for s in PilotStatus if s in transition.sources)
-        raise IllegalTransition(
-            f"该试点申报当前状态为「{STATUS_LABELS[application.status]}」，不能{transition.label}（仅{sources}状态可以）"
-        )
+    states.check(transition, application.status, actor, what="试点申报", label=STATUS_LABELS.__getitem__)
     return transition
 
 

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from accounts.users import ROLE_LABELS
-from core.errors import IllegalTransition, NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.settings import ProgramSettings
 from models import ProgressReport, ReportStatus, Role
 from program import figures as figs
 from program.periods import Month
 from program.report_schemas import FigureOut, ReportDetail, UnitRef
 from program.units import Unit, record_visibility, unit_by_ids
+from workflow import states
 from workflow.scopes import EVERYWHERE
 
 S = ReportStatus
@@ -50,15 +50,9 @@ MOVES: dict[str, Move] = {
 
 
 def check(move_name: str, report: ProgressReport, actor: Actor) -> Move:
+    """Refuse a move this role may not make (403), or one the report's status does not allow (409)."""
     move = MOVES[move_name]
-    if actor.role not in move.roles:
-        who = "、".join(ROLE_LABELS[r] for r in Role if r in move.roles)
-        raise PermissionDenied(f"{ROLE_LABELS[actor.role]}用户不能{move.label}（由{who}办理）")
-    if report.status not in move.sources:
-        sources = "、".join(f"「{s.label}」" for s in ReportStatus if s in move.sources)
-        raise IllegalTransition(
-            f"该月度进展当前状态为「{report.status.label}」，不能{move.label}（仅{sources}状态可以）"
-        )
+    states.check(move, report.status, actor, what="月度进展", label=lambda status: status.label)
     return move
 
 

@@ -10,9 +10,10 @@ accepts); their roles are those whose moves cause them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from accounts.actor import Actor
 from accounts.users import ROLE_LABELS
@@ -119,13 +120,31 @@ def allowed_moves(transitions: dict[str, Transition[S]], state: S) -> list[Trans
     return [t for t in transitions.values() if state in t.sources]
 
 
-def check(transition: Transition[S], current: S, actor: Actor, *, what: str = "需求") -> None:
-    """Refuse a move this actor's role may not make, or one that does not start from ``current``."""
+class Rule(Protocol):
+    """What :func:`check` reads of a move: a :class:`Transition`, or another machine's move of the same shape."""
+
+    @property
+    def sources(self) -> frozenset[Any]: ...
+    @property
+    def roles(self) -> frozenset[Role]: ...
+    @property
+    def label(self) -> str: ...
+
+
+def check(
+    transition: Rule,
+    current: S,
+    actor: Actor,
+    *,
+    what: str = "需求",
+    label: Callable[[S], str] = state_label,
+) -> None:
+    """Refuse a move this actor's role may not make (403), or one that does not start from ``current`` (409)."""
     if actor.role not in transition.roles:
         who = "、".join(ROLE_LABELS[r] for r in Role if r in transition.roles and r is not R.SYSTEM) or "系统"
         raise PermissionDenied(f"{ROLE_LABELS[actor.role]}用户不能{transition.label}（由{who}办理）")
     if current not in transition.sources:
-        sources = "、".join(f"「{state_label(s)}」" for s in type(current) if s in transition.sources)
+        sources = "、".join(f"「{label(s)}」" for s in type(current) if s in transition.sources)
         raise IllegalTransition(
-            f"该{what}当前状态为「{state_label(current)}」，不能{transition.label}（仅{sources}状态可以）"
+            f"该{what}当前状态为「{label(current)}」，不能{transition.label}（仅{sources}状态可以）"
         )
