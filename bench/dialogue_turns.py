@@ -16,31 +16,24 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._scratch import percentile, scratch_database  # noqa: E402
 from bot.conversation import respond, warm_up  # noqa: E402
 from bot.inbound import Inbound  # noqa: E402
-from core.db import Database  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from directory import credit_code  # noqa: E402
 from directory.regions import sync_regions  # noqa: E402
 
-POSTGRES_URL = os.environ.get("ZHULI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 COUNTIES = ("晋江", "福州市仓山区", "平潭", "德化", "安溪", "石狮", "龙岩市新罗区", "福清")
 
 
@@ -69,67 +62,37 @@ def script(n: int) -> list[tuple[str, str]]:
     ]
 
 
-def _database(backend: str, folder: Path) -> tuple[Database, str | None]:
-    if backend == "sqlite":
-        return Database.from_url(f"sqlite:///{folder / 'bench.db'}"), None
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    return Database.from_url(url.render_as_string(hide_password=False)), schema
-
-
-def _drop(schema: str) -> None:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
-
-
-def _pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 2)
-
-
 def run(backend: str, users: int) -> dict[str, object]:
     settings = Settings()
     ids = itertools.count(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        db, schema = _database(backend, Path(tmp))
-        try:
-            upgrade(db.engine)
-            with db.unit_of_work() as session:
-                sync_regions(session)
-            samples: dict[str, list[float]] = {"slot": [], "submit": [], "demands": []}
-            cold_submit: float | None = None
-            now = datetime.now(UTC)
-            started = time.perf_counter()
-            for n in range(users):
-                for kind, message in script(n):
-                    now += timedelta(seconds=1)
-                    inbound = Inbound(f"o-bench-{n}", "text", message, None, None, None, None, now, next(ids))
-                    t0 = time.perf_counter()
-                    with db.unit_of_work() as session:
-                        reply = respond(session, inbound, settings=settings, now=now)
-                    elapsed = (time.perf_counter() - t0) * 1000
-                    if kind == "submit" and "已提交" not in reply:
-                        raise SystemExit(f"user {n} did not submit: {reply}")
-                    if kind == "submit" and cold_submit is None:
-                        cold_submit = elapsed
-                        continue
-                    samples[kind].append(elapsed)
-            wall = time.perf_counter() - started
-        finally:
-            db.dispose()
-            if schema:
-                _drop(schema)
+    with scratch_database(backend) as db:
+        upgrade(db.engine)
+        with db.unit_of_work() as session:
+            sync_regions(session)
+        samples: dict[str, list[float]] = {"slot": [], "submit": [], "demands": []}
+        cold_submit: float | None = None
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        for n in range(users):
+            for kind, message in script(n):
+                now += timedelta(seconds=1)
+                inbound = Inbound(f"o-bench-{n}", "text", message, None, None, None, None, now, next(ids))
+                t0 = time.perf_counter()
+                with db.unit_of_work() as session:
+                    reply = respond(session, inbound, settings=settings, now=now)
+                elapsed = (time.perf_counter() - t0) * 1000
+                if kind == "submit" and "已提交" not in reply:
+                    raise SystemExit(f"user {n} did not submit: {reply}")
+                if kind == "submit" and cold_submit is None:
+                    cold_submit = elapsed
+                    continue
+                samples[kind].append(elapsed)
+        wall = time.perf_counter() - started
     turns = sum(len(v) for v in samples.values()) + 1
     out: dict[str, object] = {"backend": backend, "users": users, "turns": turns}
     for kind, values in samples.items():
         out[f"{kind}_p50_ms"] = round(statistics.median(values), 2)
-        out[f"{kind}_p95_ms"] = _pct(values, 0.95)
+        out[f"{kind}_p95_ms"] = percentile(values, 0.95)
     out["cold_submit_ms"] = round(cold_submit or 0.0, 1)
     out["turns_per_s"] = round(turns / wall, 1)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -18,7 +18,6 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from accounts import Actor  # noqa: E402
+from bench._scratch import percentile, scratch_database  # noqa: E402
 from bench._synthetic import peak_rss_mb  # noqa: E402
-from bench.dialogue_turns import _database, _drop, _pct  # noqa: E402
 from bench.report_figures import _populate  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from models import Docking, EvaluationReviewer, IndicatorSource, Role, User  # noqa: E402
@@ -59,68 +58,62 @@ def _mark_dockings(db: object) -> None:
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(samples), 1), "p95_ms": _pct(samples, 0.95), "n": len(samples)}
+    return {"p50_ms": round(statistics.median(samples), 1), "p95_ms": percentile(samples, 0.95), "n": len(samples)}
 
 
 def run(backend: str, n_demands: int, repeat: int) -> dict[str, object]:
     rng = random.Random(11)
-    with tempfile.TemporaryDirectory() as tmp:
-        db, schema = _database(backend, Path(tmp))
-        try:
-            upgrade(db.engine)
-            _populate(db, n_demands, rng)
-            _mark_dockings(db)
-            with db.unit_of_work() as session:
-                dept = User(username="bench-dept", display_name="学术部", role=Role.DEPARTMENT)
-                session.add(dept)
-                session.flush()
-                department = Actor.of_user(dept)
-                entered = IndicatorInput(name="专家评审", weight=Decimal(30), source=IndicatorSource.ENTERED)
-                data = RoundInput(
-                    title="基准评价", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
-                    indicators=[*default_indicators(), entered],
-                )  # fmt: skip
-                round_id = evaluations.create_round(session, department, data, now=NOW).id
-                session.add(EvaluationReviewer(round_id=round_id, user_id=dept.id))
-            compute: list[float] = []
-            units = 0
-            for _ in range(repeat):
-                with db.unit_of_work() as session:
-                    started = time.perf_counter()
-                    units = len(evaluations.compute(session, department, round_id, now=NOW))
-                    compute.append((time.perf_counter() - started) * 1000)
-            with db.unit_of_work() as session:
-                detail = evaluation_views.round_detail(session, department, round_id, now=NOW)
-                indicator = next(i.id for i in detail.indicators if i.source is IndicatorSource.ENTERED)
-                marks = [
-                    ScoreInput(result_id=r.id, indicator_id=indicator, score=Decimal(rng.randrange(40, 100)))
-                    for r in detail.results
-                ]
-                started = time.perf_counter()
-                evaluations.enter_scores(session, department, round_id, marks, now=NOW)
-                score_ms = round((time.perf_counter() - started) * 1000, 1)
+    with scratch_database(backend) as db:
+        upgrade(db.engine)
+        _populate(db, n_demands, rng)
+        _mark_dockings(db)
+        with db.unit_of_work() as session:
+            dept = User(username="bench-dept", display_name="学术部", role=Role.DEPARTMENT)
+            session.add(dept)
+            session.flush()
+            department = Actor.of_user(dept)
+            entered = IndicatorInput(name="专家评审", weight=Decimal(30), source=IndicatorSource.ENTERED)
+            data = RoundInput(
+                title="基准评价", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+                indicators=[*default_indicators(), entered],
+            )  # fmt: skip
+            round_id = evaluations.create_round(session, department, data, now=NOW).id
+            session.add(EvaluationReviewer(round_id=round_id, user_id=dept.id))
+        compute: list[float] = []
+        units = 0
+        for _ in range(repeat):
             with db.unit_of_work() as session:
                 started = time.perf_counter()
-                evaluations.publish(session, department, round_id, now=NOW)
-                publish_ms = round((time.perf_counter() - started) * 1000, 1)
-            with db.read_session() as session:
-                started = time.perf_counter()
-                evaluation_views.round_detail(session, department, round_id, now=NOW)
-                detail_ms = round((time.perf_counter() - started) * 1000, 1)
-                started = time.perf_counter()
-                program_overview(session, department, now=NOW)
-                overview_ms = round((time.perf_counter() - started) * 1000, 1)
-                dockings = len(session.scalars(select(Docking.id)).all())
-            per_unit = [c / max(units, 1) for c in compute]
-            return {
-                "backend": backend, "demands": n_demands, "dockings": dockings, "units": units,
-                "compute_round": _ms(compute), "compute_per_unit": _ms(per_unit), "score_all_units_ms": score_ms,
-                "publish_ms": publish_ms, "round_detail_ms": detail_ms, "overview_ms": overview_ms,
-            }  # fmt: skip
-        finally:
-            db.dispose()
-            if schema:
-                _drop(schema)
+                units = len(evaluations.compute(session, department, round_id, now=NOW))
+                compute.append((time.perf_counter() - started) * 1000)
+        with db.unit_of_work() as session:
+            detail = evaluation_views.round_detail(session, department, round_id, now=NOW)
+            indicator = next(i.id for i in detail.indicators if i.source is IndicatorSource.ENTERED)
+            marks = [
+                ScoreInput(result_id=r.id, indicator_id=indicator, score=Decimal(rng.randrange(40, 100)))
+                for r in detail.results
+            ]
+            started = time.perf_counter()
+            evaluations.enter_scores(session, department, round_id, marks, now=NOW)
+            score_ms = round((time.perf_counter() - started) * 1000, 1)
+        with db.unit_of_work() as session:
+            started = time.perf_counter()
+            evaluations.publish(session, department, round_id, now=NOW)
+            publish_ms = round((time.perf_counter() - started) * 1000, 1)
+        with db.read_session() as session:
+            started = time.perf_counter()
+            evaluation_views.round_detail(session, department, round_id, now=NOW)
+            detail_ms = round((time.perf_counter() - started) * 1000, 1)
+            started = time.perf_counter()
+            program_overview(session, department, now=NOW)
+            overview_ms = round((time.perf_counter() - started) * 1000, 1)
+            dockings = len(session.scalars(select(Docking.id)).all())
+        per_unit = [c / max(units, 1) for c in compute]
+        return {
+            "backend": backend, "demands": n_demands, "dockings": dockings, "units": units,
+            "compute_round": _ms(compute), "compute_per_unit": _ms(per_unit), "score_all_units_ms": score_ms,
+            "publish_ms": publish_ms, "round_detail_ms": detail_ms, "overview_ms": overview_ms,
+        }  # fmt: skip
 
 
 def main() -> None:

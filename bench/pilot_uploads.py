@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from accounts import issue_token  # noqa: E402
 from api.app import create_app  # noqa: E402
-from bench.dialogue_turns import _database, _drop, _pct  # noqa: E402
+from bench._scratch import percentile, scratch_database  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from directory.regions import sync_regions  # noqa: E402
@@ -35,50 +35,44 @@ MB = 1024 * 1024
 
 
 def run(backend: str, count: int) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as tmp:
-        db, schema = _database(backend, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(backend) as db:
         settings = Settings(data_dir=Path(tmp) / "var", demo_data=False)
-        try:
-            upgrade(db.engine)
-            with db.unit_of_work() as session:
-                sync_regions(session)
-                society = Society(code="BENCH", name="压测学会")
-                session.add(society)
-                session.flush()
-                user = User(username="bench-soc", display_name="压测学会", role=Role.SOCIETY, society_id=society.id)
-                session.add(user)
-                session.flush()
-                headers = {"Authorization": f"Bearer {issue_token(user, settings)}"}
-            body = {"year": 2030, "title": "压测申报", "contact_name": "王", "contact_phone": "0591-1234567"}
-            figures: dict[str, object] = {"backend": backend, "count": count}
-            with TestClient(create_app(settings, database=db, keep_index=False, run_worker=False)) as client:
-                app_id = client.post("/api/pilot-applications", json=body, headers=headers).json()["id"]
-                url = f"/api/pilot-applications/{app_id}/files"
-                cases = {
-                    "pdf_1mb": (b"%PDF-1.7\n" + b"0" * (MB - 9), 200),
-                    "pdf_10mb": (b"%PDF-1.7\n" + b"0" * (10 * MB - 9), 200),
-                    "fake_pdf_10mb_refused": (b"MZ" + b"\0" * (10 * MB - 2), 422),
+        upgrade(db.engine)
+        with db.unit_of_work() as session:
+            sync_regions(session)
+            society = Society(code="BENCH", name="压测学会")
+            session.add(society)
+            session.flush()
+            user = User(username="bench-soc", display_name="压测学会", role=Role.SOCIETY, society_id=society.id)
+            session.add(user)
+            session.flush()
+            headers = {"Authorization": f"Bearer {issue_token(user, settings)}"}
+        body = {"year": 2030, "title": "压测申报", "contact_name": "王", "contact_phone": "0591-1234567"}
+        figures: dict[str, object] = {"backend": backend, "count": count}
+        with TestClient(create_app(settings, database=db, keep_index=False, run_worker=False)) as client:
+            app_id = client.post("/api/pilot-applications", json=body, headers=headers).json()["id"]
+            url = f"/api/pilot-applications/{app_id}/files"
+            cases = {
+                "pdf_1mb": (b"%PDF-1.7\n" + b"0" * (MB - 9), 200),
+                "pdf_10mb": (b"%PDF-1.7\n" + b"0" * (10 * MB - 9), 200),
+                "fake_pdf_10mb_refused": (b"MZ" + b"\0" * (10 * MB - 2), 422),
+            }
+            for name, (data, status) in cases.items():
+                samples = []
+                for _ in range(count):
+                    t0 = time.perf_counter()
+                    r = client.post(
+                        url, data={"material": "work_plan"}, files={"file": ("f.pdf", data)}, headers=headers
+                    )
+                    samples.append((time.perf_counter() - t0) * 1000)
+                    assert r.status_code == status, r.text[:200]
+                figures[name] = {
+                    "p50_ms": percentile(samples, 0.5),
+                    "p95_ms": percentile(samples, 0.95),
+                    "mb_per_s": round(len(data) / MB * count / (sum(samples) / 1000), 1),
                 }
-                for name, (data, status) in cases.items():
-                    samples = []
-                    for _ in range(count):
-                        t0 = time.perf_counter()
-                        r = client.post(
-                            url, data={"material": "work_plan"}, files={"file": ("f.pdf", data)}, headers=headers
-                        )
-                        samples.append((time.perf_counter() - t0) * 1000)
-                        assert r.status_code == status, r.text[:200]
-                    figures[name] = {
-                        "p50_ms": _pct(samples, 0.5),
-                        "p95_ms": _pct(samples, 0.95),
-                        "mb_per_s": round(len(data) / MB * count / (sum(samples) / 1000), 1),
-                    }
-            figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-            return figures
-        finally:
-            db.dispose()
-            if schema:
-                _drop(schema)
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return figures
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -29,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from accounts import Actor  # noqa: E402
+from bench._scratch import percentile, scratch_database  # noqa: E402
 from bench._synthetic import peak_rss_mb  # noqa: E402
-from bench.dialogue_turns import _database, _drop, _pct  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.settings import ProgramSettings  # noqa: E402
 from directory import credit_code  # noqa: E402
@@ -141,53 +140,47 @@ def _populate(db: object, n_demands: int, rng: random.Random) -> None:
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": _pct(samples, 0.95), "n": len(samples)}
+    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": percentile(samples, 0.95), "n": len(samples)}
 
 
 def run(backend: str, n_demands: int) -> dict[str, object]:
     rng = random.Random(11)
-    with tempfile.TemporaryDirectory() as tmp:
-        db, schema = _database(backend, Path(tmp))
-        try:
-            upgrade(db.engine)
-            began = time.perf_counter()
-            _populate(db, n_demands, rng)
-            load_s = round(time.perf_counter() - began, 1)
-            with db.read_session() as session:
-                units = participating_units(session)
-                compute: list[float] = []
-                for unit in units:
-                    for month in MONTHS[::3]:
-                        started = time.perf_counter()
-                        figures.compute(session, unit, month)
-                        compute.append((time.perf_counter() - started) * 1000)
-            policy = ProgramSettings()
-            now = datetime(2027, 1, 5, 2, 0, tzinfo=UTC)
-            prepare: list[float] = []
-            with db.unit_of_work() as session:
-                society_users = session.scalars(select(User).where(User.role == Role.SOCIETY)).all()
-                for user in society_users:
-                    actor = Actor.of_user(user)
+    with scratch_database(backend) as db:
+        upgrade(db.engine)
+        began = time.perf_counter()
+        _populate(db, n_demands, rng)
+        load_s = round(time.perf_counter() - began, 1)
+        with db.read_session() as session:
+            units = participating_units(session)
+            compute: list[float] = []
+            for unit in units:
+                for month in MONTHS[::3]:
                     started = time.perf_counter()
-                    reports.prepare(session, actor, 2026, 12, now=now, policy=policy)
-                    prepare.append((time.perf_counter() - started) * 1000)
-            center = Actor(user_id=None, role=Role.CENTER)
-            with db.read_session() as session:
+                    figures.compute(session, unit, month)
+                    compute.append((time.perf_counter() - started) * 1000)
+        policy = ProgramSettings()
+        now = datetime(2027, 1, 5, 2, 0, tzinfo=UTC)
+        prepare: list[float] = []
+        with db.unit_of_work() as session:
+            society_users = session.scalars(select(User).where(User.role == Role.SOCIETY)).all()
+            for user in society_users:
+                actor = Actor.of_user(user)
                 started = time.perf_counter()
-                overview = program_overview(session, center, now=now, policy=policy)
-                overview_ms = round((time.perf_counter() - started) * 1000, 1)
-                started = time.perf_counter()
-                data = export_month(session, center, 2026, 12, policy=policy)
-                export_ms = round((time.perf_counter() - started) * 1000, 1)
-            return {
-                "backend": backend, "units": len(units), "load_s": load_s, "figures_compute": _ms(compute),
-                "prepare": _ms(prepare), "overview_ms": overview_ms, "overview_rows": len(overview.rows),
-                "export_ms": export_ms, "export_bytes": len(data),
-            }  # fmt: skip
-        finally:
-            db.dispose()
-            if schema:
-                _drop(schema)
+                reports.prepare(session, actor, 2026, 12, now=now, policy=policy)
+                prepare.append((time.perf_counter() - started) * 1000)
+        center = Actor(user_id=None, role=Role.CENTER)
+        with db.read_session() as session:
+            started = time.perf_counter()
+            overview = program_overview(session, center, now=now, policy=policy)
+            overview_ms = round((time.perf_counter() - started) * 1000, 1)
+            started = time.perf_counter()
+            data = export_month(session, center, 2026, 12, policy=policy)
+            export_ms = round((time.perf_counter() - started) * 1000, 1)
+        return {
+            "backend": backend, "units": len(units), "load_s": load_s, "figures_compute": _ms(compute),
+            "prepare": _ms(prepare), "overview_ms": overview_ms, "overview_rows": len(overview.rows),
+            "export_ms": export_ms, "export_bytes": len(data),
+        }  # fmt: skip
 
 
 def main() -> None:

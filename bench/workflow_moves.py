@@ -18,7 +18,6 @@ import json
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import workflow  # noqa: E402
 from accounts import Actor  # noqa: E402
-from bench.dialogue_turns import _database, _drop, _pct  # noqa: E402
+from bench._scratch import percentile, scratch_database  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.settings import Settings, WorkflowSettings  # noqa: E402
@@ -108,46 +107,40 @@ def _submitted(db: Database, enterprise: Actor, ranking: list[tuple[int, list[in
 
 def run(backend: str, demands: int, expiring: int) -> dict[str, object]:
     samples: dict[str, list[float]] = {m: [] for m in MOVES}
-    with tempfile.TemporaryDirectory() as tmp:
-        db, schema = _database(backend, Path(tmp))
-        try:
-            upgrade(db.engine)
-            enterprise, association, societies, ranking = _world(db)
-            first = societies[ranking[0][0]]
-            now = datetime.now(UTC) - timedelta(days=30)
-            started = time.perf_counter()
-            for _ in range(demands):
-                demand_id = _submitted(db, enterprise, ranking, now)
-                steps = _moves(enterprise, association, first, demand_id, now)
-                for name, step in steps.items():
-                    t0 = time.perf_counter()
-                    with db.unit_of_work() as session:
-                        step(session)
-                    samples[name].append((time.perf_counter() - t0) * 1000)
-            wall = time.perf_counter() - started
-            for _ in range(expiring):
-                demand_id = _submitted(db, enterprise, ranking, now)
+    with scratch_database(backend) as db:
+        upgrade(db.engine)
+        enterprise, association, societies, ranking = _world(db)
+        first = societies[ranking[0][0]]
+        now = datetime.now(UTC) - timedelta(days=30)
+        started = time.perf_counter()
+        for _ in range(demands):
+            demand_id = _submitted(db, enterprise, ranking, now)
+            steps = _moves(enterprise, association, first, demand_id, now)
+            for name, step in steps.items():
+                t0 = time.perf_counter()
                 with db.unit_of_work() as session:
-                    workflow.approve(session, association, demand_id, now=now, policy=POLICY)
-            deadline = now + timedelta(hours=POLICY.offer_deadline_hours)
-            ctx = JobContext(engine=None, settings=Settings(workflow=POLICY), now=deadline)
-            t0, changed, runs = time.perf_counter(), 0, 0
-            while True:
-                with db.unit_of_work() as session:
-                    n = expire_offers(session, ctx)
-                runs += 1
-                if n == 0:
-                    break
-                changed += n
-            expiry_s = time.perf_counter() - t0
-        finally:
-            db.dispose()
-            if schema:
-                _drop(schema)
+                    step(session)
+                samples[name].append((time.perf_counter() - t0) * 1000)
+        wall = time.perf_counter() - started
+        for _ in range(expiring):
+            demand_id = _submitted(db, enterprise, ranking, now)
+            with db.unit_of_work() as session:
+                workflow.approve(session, association, demand_id, now=now, policy=POLICY)
+        deadline = now + timedelta(hours=POLICY.offer_deadline_hours)
+        ctx = JobContext(engine=None, settings=Settings(workflow=POLICY), now=deadline)
+        t0, changed, runs = time.perf_counter(), 0, 0
+        while True:
+            with db.unit_of_work() as session:
+                n = expire_offers(session, ctx)
+            runs += 1
+            if n == 0:
+                break
+            changed += n
+        expiry_s = time.perf_counter() - t0
     out: dict[str, object] = {"backend": backend, "demands": demands}
     for name, values in samples.items():
         out[f"{name}_p50_ms"] = round(statistics.median(values), 2)
-        out[f"{name}_p95_ms"] = _pct(values, 0.95)
+        out[f"{name}_p95_ms"] = percentile(values, 0.95)
     out["moves_per_s"] = round(demands * (len(MOVES) + 2) / wall, 1)  # + draft and submit
     out["expired_offers"] = expiring * POLICY.societies_per_round
     out["expiry_changes"] = changed
