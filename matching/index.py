@@ -16,9 +16,10 @@ Small collections use exact flat indexes; from 20k vectors a rebuild switches th
 works indexes to ``IndexIVFFlat`` (see :mod:`matching.vectors`).
 
 State: one record per expert and society (:mod:`matching.index_entries`, where the reverse maps
-are derived); nothing outside this module reads it. :meth:`ExpertIndex.apply` is the only writer
-(it validates first, so a bad batch changes nothing); readers call a method that takes the read
-lock itself, or read several things at once inside ``with index.reading() as view``.
+are derived); nothing outside this module and the view it hands out (:mod:`matching.index_reader`)
+reads it. :meth:`ExpertIndex.apply` is the only writer (it validates first, so a bad batch changes
+nothing); readers call a method that takes the read lock itself, or read several things at once
+inside ``with index.reading() as view``.
 
 BM25 indexes are immutable and replaced by :meth:`ExpertIndex.refresh_lexical` in one assignment.
 """
@@ -30,7 +31,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import faiss
 import numpy as np
 
 from matching import vectors
@@ -42,24 +42,13 @@ from matching.index_entries import (
     PreparedExpert,
     PreparedSociety,
     SocietyEntry,
-    WorkEntry,
     WorkLabel,
 )
+from matching.index_reader import IndexParts, IndexReader
 from matching.items import ItemIndex
 from matching.lexical import Bm25, Vocabulary
 from matching.repository import ExpertCard
 from matching.rwlock import ReadWriteLock
-
-_NO_TOKENS = np.zeros(0, np.int32)
-
-
-def _ids(values: Iterable[int]) -> np.ndarray:
-    return np.fromiter(values, dtype=np.int64)
-
-
-def _remove(index: faiss.Index, ids: Iterable[int]) -> None:
-    # IDSelectorArray: the one selector both IndexIDMap2 and an IVF hash-table direct map accept
-    index.remove_ids(faiss.IDSelectorArray(_ids(ids)))
 
 
 class ExpertIndex:
@@ -128,11 +117,20 @@ class ExpertIndex:
             return self._counts()
 
     def _counts(self) -> dict[str, int]:
-        return {
-            "experts": int(self._expert_vectors.ntotal),
-            "works": int(self._work_vectors.ntotal),
-            "societies": int(self._society_vectors.ntotal),
-        }
+        return self._parts().counts()
+
+    def _parts(self) -> IndexParts:
+        """The state readers see; call with the lock held."""
+        return IndexParts(
+            dim=self._dim,
+            entries=self._entries,
+            expert_vectors=self._expert_vectors,
+            work_vectors=self._work_vectors,
+            society_vectors=self._society_vectors,
+            items=self._items,
+            lexical=self._lexical,
+            background=self._background,
+        )
 
     def kinds(self) -> dict[str, str]:
         with self._lock.read():
@@ -190,9 +188,9 @@ class ExpertIndex:
                 self._put_expert(expert)
             for society_id in {*remove_societies, *(s.id for s in societies)}:
                 if self._entries.societies.pop(society_id, None) is not None:
-                    _remove(self._society_vectors, [society_id])
+                    vectors.remove_ids(self._society_vectors, [society_id])
             for society in societies:
-                self._society_vectors.add_with_ids(self._rows([society.vector]), _ids([society.id]))
+                self._society_vectors.add_with_ids(self._rows([society.vector]), vectors.id_array([society.id]))
                 self._entries.societies[society.id] = SocietyEntry(
                     society.id, society.code, society.name, society.tokens
                 )
@@ -205,15 +203,15 @@ class ExpertIndex:
         entry = self._entries.drop_expert(expert_id)
         if entry is None:
             return
-        _remove(self._expert_vectors, [expert_id])
+        vectors.remove_ids(self._expert_vectors, [expert_id])
         if entry.works:
-            _remove(self._work_vectors, (w.id for w in entry.works))
+            vectors.remove_ids(self._work_vectors, (w.id for w in entry.works))
 
     def _put_expert(self, expert: PreparedExpert) -> None:
-        self._expert_vectors.add_with_ids(self._rows([expert.vector]), _ids([expert.id]))
+        self._expert_vectors.add_with_ids(self._rows([expert.vector]), vectors.id_array([expert.id]))
         if expert.works:
             self._work_vectors.add_with_ids(
-                self._rows([w.vector for w in expert.works]), _ids(w.id for w in expert.works)
+                self._rows([w.vector for w in expert.works]), vectors.id_array(w.id for w in expert.works)
             )
         self._entries.put_expert(ExpertEntry.of(expert), {w.key: w.tokens for w in expert.works})
         self._items.add(expert.id, expert.items)
@@ -255,11 +253,11 @@ class ExpertIndex:
     def reading(self) -> Iterator[IndexReader]:
         """A consistent view for several reads (no update is applied while the block runs)."""
         with self._lock.read():
-            view = IndexReader(self)
+            view = IndexReader(self._parts())
             try:
                 yield view
             finally:
-                view._index = None
+                view.close()
 
     def problems(self) -> list[str]:
         """Every broken invariant, empty when the maps agree with each other and with FAISS."""
@@ -329,131 +327,3 @@ class ExpertIndex:
             raise ValueError("；".join(problems) or "an expert listed twice")
         index.refresh_lexical()
         return index
-
-
-class IndexReader:
-    """Reads for one search, valid only inside ``with index.reading() as view`` (read lock held)."""
-
-    __slots__ = ("_index",)
-
-    def __init__(self, index: ExpertIndex) -> None:
-        self._index: ExpertIndex | None = index
-
-    def _live(self) -> ExpertIndex:
-        if self._index is None:
-            raise RuntimeError("IndexReader used after its reading() block ended")
-        return self._index
-
-    @property
-    def lexical(self) -> LexicalSnapshot:
-        return self._live()._lexical
-
-    @property
-    def background(self) -> np.ndarray | None:
-        return self._live()._background
-
-    def counts(self) -> dict[str, int]:
-        return self._live()._counts()
-
-    def has_expert(self, expert_id: int) -> bool:
-        return expert_id in self._live()._entries.experts
-
-    def search_experts(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cosines and ids of the ``k`` nearest expert profile vectors (``-1`` pads)."""
-        return self._live()._expert_vectors.search(query, k)
-
-    def search_societies(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._live()._society_vectors.search(query, k)
-
-    def search_items(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cosines and ids of the ``k`` nearest field items per query row (``-1`` pads)."""
-        return self._live()._items.search(queries, k)
-
-    def item_holders(self, item_id: int) -> set[int]:
-        return self._live()._items.holders.get(item_id, set())
-
-    def search_works(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cosines and ids of the ``k`` nearest work vectors per query row (not deduplicated by text)."""
-        index = self._live()
-        k = min(k, int(index._work_vectors.ntotal))
-        if k <= 0:
-            n = int(queries.shape[0])
-            return np.zeros((n, 0), dtype=np.float32), np.zeros((n, 0), dtype=np.int64)
-        return index._work_vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-
-    def author_of(self, work_id: int) -> int | None:
-        held = self._live()._entries.works.get(work_id)
-        return held[0] if held is not None else None
-
-    def nearest_documents(self, query: np.ndarray, depth: int) -> list[tuple[str, float]]:
-        """The ``depth`` best distinct work documents by cosine, best first."""
-        index = self._live()
-        total = int(index._work_vectors.ntotal)
-        if total == 0 or depth <= 0:
-            return []
-        works = index._entries.works
-        k = min(total, depth * 2)  # co-authored works repeat one text under several ids: widen if needed
-        while True:
-            scores, ids = index._work_vectors.search(query, k)
-            seen: dict[str, float] = {}
-            for score, work_id in zip(scores[0], ids[0], strict=True):
-                if work_id < 0:
-                    break
-                held = works.get(int(work_id))
-                if held is not None and held[1].key not in seen:
-                    seen[held[1].key] = float(score)
-                    if len(seen) == depth:
-                        break
-            if len(seen) == depth or k >= total:
-                return list(seen.items())
-            k = min(total, k * 4)
-
-    def experts_of_key(self, key: str) -> list[tuple[int, int | None]]:
-        """``(expert id, work id)`` pairs holding a document; work id ``None`` for an own document."""
-        entries = self._live()._entries
-        owners = entries.key_owners.get(key)
-        if owners:
-            return [(e, None) for e in owners]
-        return [(entries.works[w][0], w) for w in entries.key_works.get(key, ())]
-
-    def works_of(self, expert_id: int) -> tuple[WorkEntry, ...]:
-        entry = self._live()._entries.experts.get(expert_id)
-        return entry.works if entry is not None else ()
-
-    def label(self, work_id: int) -> WorkLabel | None:
-        held = self._live()._entries.works.get(work_id)
-        return held[1].label if held is not None else None
-
-    def work_text_size(self, expert_id: int) -> int:
-        """Tokens in the expert's work documents (its own document not counted)."""
-        entries = self._live()._entries
-        return sum(int(entries.documents[w.key].size) for w in self.works_of(expert_id))
-
-    def work_vectors(self, work_ids: list[int]) -> np.ndarray:
-        index = self._live()
-        if not work_ids:
-            return np.zeros((0, index._dim), dtype=np.float32)
-        return np.asarray(index._work_vectors.reconstruct_batch(_ids(work_ids)), dtype=np.float32)
-
-    def profile_document(self, expert_id: int) -> np.ndarray:
-        """Token ids of an expert's whole profile: own text plus every work document."""
-        entries = self._live()._entries
-        entry = entries.experts.get(expert_id)
-        if entry is None:
-            return _NO_TOKENS
-        if not entry.works:
-            return entry.tokens
-        return np.concatenate([entry.tokens, *(entries.documents[w.key] for w in entry.works)])
-
-    def contents(self) -> IndexContents:
-        index = self._live()
-        entries = index._entries
-        return IndexContents(
-            experts=tuple(entries.experts[e] for e in sorted(entries.experts)),
-            societies=tuple(entries.societies[s] for s in sorted(entries.societies)),
-            documents=dict(entries.documents),
-            expert_vectors=index._expert_vectors,
-            work_vectors=index._work_vectors,
-            society_vectors=index._society_vectors,
-            items=index._items,
-        )

@@ -89,7 +89,7 @@ class ItemIndex:
                 del self.text_id[self.item_text.pop(item_id)]
                 dropped.append(item_id)
         if dropped:
-            self.vectors.remove_ids(faiss.IDSelectorArray(np.asarray(dropped, dtype=np.int64)))
+            vectors.remove_ids(self.vectors, dropped)
 
     def add(self, expert_id: int, items: Iterable[PreparedItem]) -> None:
         """Give the expert these items (call :meth:`remove` first when replacing)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.embedding import QUERY_MAX_CHARS
-from matching.index import IndexReader
+from matching.index_reader import IndexReader
 from matching.repository import DemandRecord
 
 MAX_PASSAGES = 8

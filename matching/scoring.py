@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.settings import MatchingSettings
-from matching.index import ExpertIndex, IndexReader
+from matching.index import ExpertIndex
+from matching.index_reader import IndexReader
 from matching.lexical import top_indices
 from matching.passages import PassageHits, passage_hits
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable
 from typing import cast
 
 import faiss
@@ -94,3 +95,13 @@ def to_ivf(index: faiss.Index, *, min_vectors: int = IVF_MIN_VECTORS, seed: int 
     # the quantizer is owned by the Python object; keep it alive as long as the index
     ivf.referenced_objects = [quantizer]  # type: ignore[attr-defined]
     return ivf
+
+
+def id_array(values: Iterable[int]) -> np.ndarray:
+    """FAISS ids as the int64 array its calls take."""
+    return np.fromiter(values, dtype=np.int64)
+
+
+def remove_ids(index: faiss.Index, ids: Iterable[int]) -> None:
+    # IDSelectorArray: the one selector both IndexIDMap2 and an IVF hash-table direct map accept
+    index.remove_ids(faiss.IDSelectorArray(id_array(ids)))
