@@ -14,22 +14,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.platform.fake import FakeWeChatApi
-from core.db import Database, create_db_engine
-from core.migrations import upgrade
+from core.db import Database
 from core.settings import WeChatSettings
-from tests.factories import seed_reference_data
+from tests.databases import POSTGRES_URL, postgres_schema_url, prepare, separate_database
 
 BACKENDS = ("sqlite", "postgresql")
-POSTGRES_URL = os.environ.get("ZHULI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_schema_url(schema: str) -> str:
-    url = make_url(POSTGRES_URL)
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +37,7 @@ def database_url(
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("sqlite") / "zhuli.db"
         url = f"sqlite:///{path}"
-        _prepare(url)
+        prepare(url)
         yield url
         return
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -54,22 +46,14 @@ def database_url(
             conn.execute(text(f'CREATE SCHEMA "{run_id}"'))
     except Exception as exc:  # noqa: BLE001 - turn any connection failure into a clear failure
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False)
-    url = _postgres_schema_url(run_id)
+    url = postgres_schema_url(run_id)
     try:
-        _prepare(url)
+        prepare(url)
         yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE'))
         admin.dispose()
-
-
-def _prepare(url: str) -> None:
-    db = Database.from_url(url)
-    upgrade(db.engine)
-    with db.unit_of_work() as session:
-        seed_reference_data(session)
-    db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -107,29 +91,10 @@ def session(bound_db: Database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def fresh_database(database_url: str, tmp_path: Path, run_id: str) -> Iterator[Database]:
+def fresh_database(database: Database, tmp_path: Path, run_id: str) -> Iterator[Database]:
     """A separate, committed-to database for tests that need several real connections."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
-        _prepare(url)
-        db = Database.from_url(url)
+    with separate_database(database.dialect, tmp_path, f"{run_id}_f{uuid.uuid4().hex[:6]}") as db:
         yield db
-        db.dispose()
-        return
-    schema = f"{run_id}_f{uuid.uuid4().hex[:6]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_schema_url(schema)
-    try:
-        _prepare(url)
-        db = Database(create_db_engine(url))
-        yield db
-        db.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
