@@ -48,6 +48,17 @@ def separate_database(dialect: str, directory: Path, schema: str | None = None) 
         finally:
             db.dispose()
         return
+    with separate_postgres_url(schema) as url:
+        db = Database.from_url(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
+
+
+@contextmanager
+def separate_postgres_url(schema: str | None = None) -> Iterator[str]:
+    """The URL of a migrated PostgreSQL schema of its own (for processes of their own), dropped afterwards."""
     schema = schema or f"zt_{os.getpid()}_s{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -55,11 +66,7 @@ def separate_database(dialect: str, directory: Path, schema: str | None = None) 
     try:
         url = postgres_schema_url(schema)
         prepare(url)
-        db = Database.from_url(url)
-        try:
-            yield db
-        finally:
-            db.dispose()
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -17,11 +17,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.platform.fake import FakeWeChatApi
 from models import NotificationStatus
-from tests.conftest import POSTGRES_URL, _postgres_schema_url, _prepare
+from tests.databases import separate_postgres_url
 from tests.journey.world import REGION, TITLE, Journey, wait_until, wechat_env
 from tests.servers import serving, wait_until_index_ready
 from tests.workers import running_worker
@@ -127,18 +126,8 @@ def test_embedded_default_from_wechat_submission_to_rating(tmp_path: Path, fake:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    schema = f"zt_journey_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = _postgres_schema_url(schema)
-        _prepare(url)
+    with separate_postgres_url(f"zt_journey_{uuid.uuid4().hex[:8]}") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_two_serves_and_two_workers_on_postgresql(tmp_path: Path, fake: FakeWeChatApi, postgres_url: str) -> None:
