@@ -22,6 +22,7 @@ from models import (
     ServiceStation,
     Society,
 )
+from program.eligibility import offerable_society
 
 FINISHED_DOCKINGS = (DockingStatus.COMPLETED, DockingStatus.CLOSED, DockingStatus.CANCELLED)
 """A docking in any other state occupies its experts (capacity constraint)."""
@@ -201,6 +202,12 @@ def demand_record(session: Session, demand_id: int) -> DemandRecord | None:
         region_code=demand.region_code,
         enterprise_name=enterprise_name,
     )
+
+
+def barred_society_ids(session: Session) -> frozenset[int]:
+    """Active societies that may not be offered demands (the program's eligibility rule); usually none."""
+    stmt = select(Society.id).where(Society.is_active.is_(True), ~offerable_society())
+    return frozenset(session.scalars(stmt))
 
 
 def open_loads(session: Session) -> dict[int, int]:

@@ -59,6 +59,8 @@ class MatchInputs:
     stations: dict[int, list[str]]
     """Service stations near the demand's region, per society."""
     region_names: dict[str, str]
+    barred_societies: frozenset[int] = frozenset()
+    """Societies that lost their pilot qualification (seed art. 18): never suggested."""
 
 
 @dataclass
@@ -214,7 +216,7 @@ def _rank_societies(
     region_name = inputs.region_names
     scored: list[tuple[float, SocietyMatch]] = []
     for society_id in candidates:
-        if society_id not in names:
+        if society_id not in names or society_id in inputs.barred_societies:
             continue
         profile = policy.society_profile_dense * dense.get(society_id, 0.0) + (
             policy.society_profile_lexical * evidence.societies_lexical.get(society_id, 0.0)
@@ -287,7 +289,13 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         raise ServiceUnavailable(INDEX_NOT_READY)
     city = city_of(demand.region_code)
     stations = repo.stations_in(session, codes_in_city(city)) if city is not None else {}
-    return MatchInputs(demand, repo.open_loads(session), stations, engine.region_names(session))
+    return MatchInputs(
+        demand,
+        repo.open_loads(session),
+        stations,
+        engine.region_names(session),
+        repo.barred_society_ids(session),
+    )
 
 
 def match_demand(

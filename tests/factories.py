@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,7 +21,11 @@ from models import (
     DemandCategory,
     DemandSource,
     DemandStatus,
+    Disqualification,
     Enterprise,
+    EvaluationGrade,
+    EvaluationResult,
+    EvaluationRound,
     Expert,
     Role,
     Society,
@@ -114,3 +119,24 @@ def make_user(session: Session, role: Role, **overrides: Any) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def make_disqualification(session: Session, society: Society) -> Disqualification:
+    """The formal decision (seed art. 18) on a published 不合格 result, written as rows."""
+    found = EvaluationRound(title="2026年度", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
+    session.add(found)
+    session.flush()
+    published = datetime(2027, 1, 1, tzinfo=UTC)
+    result = EvaluationResult(
+        round_id=found.id, society_id=society.id, grade=EvaluationGrade.FAIL, published_at=published
+    )
+    session.add(result)
+    session.flush()
+    decision = Disqualification(
+        society_id=society.id, result_id=result.id, document_no="闽科协〔2027〕1号", document_date=date(2027, 1, 5),
+        reason="不合格",
+    )  # fmt: skip
+    society.is_pilot = False
+    session.add(decision)
+    session.flush()
+    return decision

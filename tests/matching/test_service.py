@@ -12,7 +12,7 @@ from matching.engine import MatchingEngine
 from matching.schemas import MatchResult
 from matching.service import match_demand, region_bonus, same_organisation
 from models import Docking, DockingExpert, DockingStatus, Offer, ServiceStation
-from tests.factories import make_demand, make_enterprise, make_expert, make_society
+from tests.factories import make_demand, make_disqualification, make_enterprise, make_expert, make_society
 from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory
 
 SEPARATOR_DEMAND = {
@@ -197,6 +197,23 @@ def test_societies_rank_by_profile_and_members_with_a_team(session: Session, eng
     assert sum(first.score_parts.values()) == pytest.approx(first.score, abs=1e-4)
     assert "推荐团队" in first.reason
     assert {s.society_id for s in result.societies} == {battery.id, tea.id, ceramics.id}
+
+
+def test_a_society_that_lost_its_pilot_qualification_is_no_longer_suggested(
+    session: Session, engine: MatchingEngine
+) -> None:
+    battery = make_society(session, "bat", name="福建省电池学会", description="锂电池材料、隔膜与电池制造工艺")
+    other = make_society(session, "ene", name="福建省能源学会", description="储能电池与隔膜材料")
+    lead = make_expert(session, "B1", works=[BATTERY, BATTERY_2], societies=["bat"])
+    make_expert(session, "E1", works=[BATTERY], societies=["ene"])
+    demand = make_demand(session, **SEPARATOR_DEMAND)
+    engine.ensure_ready(session)
+    before = [s.society_id for s in match_demand(session, engine, demand.id).societies]
+    assert before[0] == battery.id
+    make_disqualification(session, battery)  # the index is untouched: the rule is read at match time
+    result = match_demand(session, engine, demand.id)
+    assert [s.society_id for s in result.societies] == [other.id]
+    assert result.experts[0].expert_id == lead.id  # its experts themselves are still found
 
 
 def test_a_service_station_in_the_region_lifts_a_society(session: Session, engine: MatchingEngine) -> None:

@@ -3,38 +3,19 @@ it is selected as a pilot again; the center's reroute list follows the same rule
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts import Actor
 from directory.societies import SocietyFilters, list_societies
-from models import Disqualification, EvaluationGrade, EvaluationResult, EvaluationRound, Role, Society
+from models import Role, Society
 from program.eligibility import offerable_society
-from tests.factories import make_society, make_user
+from tests.factories import make_disqualification, make_society, make_user
 
 
 def _disqualified(session: Session) -> Society:
     society = make_society(session, is_pilot=False)
-    found = EvaluationRound(title="2026年度", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
-    session.add(found)
-    session.flush()
-    result = EvaluationResult(
-        round_id=found.id,
-        society_id=society.id,
-        grade=EvaluationGrade.FAIL,
-        published_at=datetime(2027, 1, 1, tzinfo=UTC),
-    )
-    session.add(result)
-    session.flush()
-    session.add(
-        Disqualification(
-            society_id=society.id, result_id=result.id, document_no="闽科协〔2027〕1号", document_date=date(2027, 1, 5),
-            reason="不合格",
-        )
-    )  # fmt: skip
-    session.flush()
+    make_disqualification(session, society)
     return society
 
 
