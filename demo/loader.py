@@ -86,7 +86,7 @@ def load_demo_data(
     users = _load_users(session, dataset, society_ids, counts)
     _load_demands(session, dataset, users, counts, now=now, engine=engine, settings=settings)
     _load_expert_logins(session, dataset, counts)
-    load_program(session, society_ids, users, counts)
+    load_program(session, society_ids, users, counts, now=now)
     session.flush()
     return counts
 

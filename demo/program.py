@@ -10,9 +10,11 @@ from typing import Any
 
 from demo.plan import CST
 from demo.societies import SOCIETIES, SOCIETY_BY_CODE
-from models import EvaluationGrade, PilotStatus
+from models import EvaluationGrade, PilotStatus, ReportStatus
+from program.periods import Month, owed_months
 
-REPORT_MONTHS = ((2026, 7), (2026, 8), (2026, 9), (2026, 10))
+REPORT_HISTORY = 4
+"""Months of reports the demo holds: the latest completed months at the load time."""
 EVALUATION_YEAR = 2025
 EXTRA_COUNTIES = ("350922", "350521")
 """Non-demonstration counties whose associations take part: both apply to become demonstration areas."""
@@ -31,6 +33,9 @@ class ReportSpec:
     summary: str
     stats: dict[str, Any]
     submitted_at: datetime
+    status: ReportStatus = ReportStatus.ACCEPTED
+    reviewed_at: datetime | None = None
+    review_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +71,29 @@ def pilot_societies() -> list[str]:
     return [s.code for s in SOCIETIES if s.is_pilot]
 
 
-def progress_reports(rng: random.Random, demonstration: list[str], names: dict[str, str]) -> list[ReportSpec]:
-    """Monthly reports of the pilot societies and the demonstration areas' associations."""
+def report_months(now: datetime) -> list[Month]:
+    return list(reversed(owed_months(now, REPORT_HISTORY)))
+
+
+RETURN_REASON = "走访企业数与附件中的企业名单不一致，请核实后重新提交。"
+
+
+def progress_reports(
+    rng: random.Random, demonstration: list[str], names: dict[str, str], now: datetime
+) -> list[ReportSpec]:
+    """Monthly reports of the pilot societies and the demonstration areas' associations, up to ``now``.
+
+    Each unit hands in its report in the first week of the next month and the center reviews it
+    within a week, so at the load time the newest reports wait for review (or are not in yet), one
+    older report was returned for correction and one unit's report is overdue.
+    """
     orgs: list[tuple[OrgRef, str]] = [(("society", c), SOCIETY_BY_CODE[c].name) for c in pilot_societies()]
     orgs += [(("local", r), names[r]) for r in demonstration]
+    months = report_months(now)
+    returned, missing = (orgs[0][0], months[-2]), (orgs[-1][0], months[-2])
     reports = []
     for org, name in orgs:
-        for year, month in REPORT_MONTHS:
+        for month in months:
             stats = {
                 "enterprise_visits": rng.randrange(3, 25),
                 "demands_collected": rng.randrange(1, 12),
@@ -82,7 +103,7 @@ def progress_reports(rng: random.Random, demonstration: list[str], names: dict[s
             }
             where = "各服务站" if org[0] == "society" else "辖区"
             summary = (
-                f"{month}月，{name}在{where}走访企业{stats['enterprise_visits']}家，收集技术需求"
+                f"{month.month}月，{name}在{where}走访企业{stats['enterprise_visits']}家，收集技术需求"
                 f"{stats['demands_collected']}项，组织专家{stats['experts_dispatched']}人次开展服务，"
                 f"促成对接{stats['dockings']}项，举办技术培训{stats['trainings']}场。"
                 + rng.choice(
@@ -94,8 +115,23 @@ def progress_reports(rng: random.Random, demonstration: list[str], names: dict[s
                     )
                 )  # fmt: skip
             )
-            next_month = date(year + month // 12, month % 12 + 1, rng.randrange(1, 8))
-            reports.append(ReportSpec(org, year, month, summary, stats, _at(next_month, rng)))
+            following = month.next()
+            submitted = _at(date(following.year, following.month, rng.randrange(1, 8)), rng)
+            reviewed = submitted + timedelta(days=rng.randrange(1, 7), hours=rng.randrange(8))
+            if submitted >= now or (org, month) == missing:
+                continue
+            if (org, month) == returned:
+                spec = ReportSpec(
+                    org, month.year, month.month, summary, stats, submitted, ReportStatus.RETURNED, reviewed,
+                    RETURN_REASON,
+                )  # fmt: skip
+            elif reviewed < now:
+                spec = ReportSpec(
+                    org, month.year, month.month, summary, stats, submitted, ReportStatus.ACCEPTED, reviewed
+                )
+            else:
+                spec = ReportSpec(org, month.year, month.month, summary, stats, submitted, ReportStatus.SUBMITTED)
+            reports.append(spec)
     return reports
 
 
@@ -133,6 +169,11 @@ def evaluations(rng: random.Random, demonstration: list[str]) -> list[Evaluation
         fixed = _at(due - timedelta(days=rng.randrange(5, 30)), rng) if due and grade is EvaluationGrade.PASS else None
         specs.append(EvaluationSpec(org, EVALUATION_YEAR, Decimal(f"{score:.2f}"), grade, _COMMENTS[grade], due, fixed))
     return specs
+
+
+def application_submitted_at(year: int) -> datetime:
+    """Applications for a year are handed in in the autumn before it."""
+    return datetime(year - 1, 10, 15, 2, 0, tzinfo=UTC)
 
 
 def pilot_applications(rng: random.Random, names: dict[str, str]) -> list[PilotSpec]:

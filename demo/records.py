@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo import program
 from demo.counts import DemoCounts
-from models import Evaluation, LocalAssociation, PilotApplication, ProgressReport, Region
+from demo.plan import CST
+from models import Evaluation, LocalAssociation, PilotApplication, PilotStatus, ProgressReport, Region
 
 PROGRAM_SEED = 2016
+MEETING_DECIDES = frozenset({PilotStatus.SELECTED, PilotStatus.NOT_SELECTED})
+"""Statuses decided by the chairman's office meeting (seed art. 13), on the day of the decision."""
+PUBLISHED_AFTER = timedelta(days=7)
+"""The list of selected pilots is published a week after the chairman's office meeting."""
 
 
-def load_program(session: Session, society_ids: dict[str, int], users: dict[str, int], counts: DemoCounts) -> None:
-    """Monthly reports, last year's evaluations and pilot applications that are not there yet."""
+def load_program(
+    session: Session, society_ids: dict[str, int], users: dict[str, int], counts: DemoCounts, *, now: datetime
+) -> None:
+    """Monthly reports up to ``now``, last year's evaluations and pilot applications not there yet."""
     rng = random.Random(PROGRAM_SEED)
     associations = {la.region_code: la for la in session.scalars(select(LocalAssociation))}
     names = {code: la.name for code, la in associations.items()}
@@ -41,7 +49,7 @@ def load_program(session: Session, society_ids: dict[str, int], users: dict[str,
             )
         ).all()
     )
-    for report in program.progress_reports(rng, demonstration, names):
+    for report in program.progress_reports(rng, demonstration, names, now):
         sid, lid = org(report.org)
         if (sid, lid, report.year, report.month) in have_reports:
             continue
@@ -55,6 +63,12 @@ def load_program(session: Session, society_ids: dict[str, int], users: dict[str,
                 stats=dict(report.stats),
                 submitted_by_user_id=author(report.org),
                 submitted_at=report.submitted_at,
+                first_submitted_at=report.submitted_at,
+                computed_at=report.submitted_at,
+                status=report.status,
+                reviewed_by_user_id=None if report.reviewed_at is None else users["center-ops"],
+                reviewed_at=report.reviewed_at,
+                review_reason=report.review_reason,
             )
         )
         counts.progress_reports += 1
@@ -102,6 +116,18 @@ def load_program(session: Session, society_ids: dict[str, int], users: dict[str,
                 status=pilot.status,
                 review_note=pilot.review_note,
                 decided_at=pilot.decided_at,
+                submitted_by_user_id=author(pilot.org),
+                submitted_at=program.application_submitted_at(pilot.year),
+                meeting_date=(
+                    pilot.decided_at.astimezone(CST).date()
+                    if pilot.decided_at is not None and pilot.status in MEETING_DECIDES
+                    else None
+                ),
+                published_at=(
+                    pilot.decided_at + PUBLISHED_AFTER
+                    if pilot.decided_at is not None and pilot.status is PilotStatus.SELECTED
+                    else None
+                ),
             )
         )
         counts.pilot_applications += 1
