@@ -10,16 +10,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.platform.fake import FakeWeChatApi
 from core.db import Database
 from core.settings import WeChatSettings
-from tests.databases import POSTGRES_URL, postgres_schema_url, prepare, separate_database
+from tests.databases import POSTGRES_URL, prepare, separate_database, separate_postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -40,20 +41,12 @@ def database_url(
         prepare(url)
         yield url
         return
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{run_id}"'))
-    except Exception as exc:  # noqa: BLE001 - turn any connection failure into a clear failure
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False)
-    url = postgres_schema_url(run_id)
-    try:
-        prepare(url)
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(separate_postgres_url(run_id))
+        except OperationalError as exc:  # turn a connection failure into one clear failure
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable ({exc}); start it, see README", pytrace=False)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
