@@ -38,7 +38,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     from matching.documents import demand_text
     from matching.embedding import load_encoder
     from matching.engine import MatchingEngine
-    from matching.passages import demand_passages
+    from matching.passages import encode_demand
     from matching.scoring import gather_evidence
     from matching.service import match_demand
     from models import Demand
@@ -81,10 +81,10 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     for record in records:
         text = demand_text(record)
         started = time.perf_counter()
-        vectors = encoder.encode_queries([text, *demand_passages(record)])  # one batch, as a match does
+        vector, passage_vectors = encode_demand(encoder.encode_queries, record, passages=True)  # as a match does
         encode.append(time.perf_counter() - started)
         started = time.perf_counter()
-        gather_evidence(index, vectors[0], index.vocab.lookup(search_tokens(text)), engine.weights, vectors[1:])
+        gather_evidence(index, vector, index.vocab.lookup(search_tokens(text)), engine.weights, passage_vectors)
         evidence.append(time.perf_counter() - started)
     return {
         "experts": n,

@@ -64,7 +64,8 @@ class MatchingSettings(BaseModel):
     weight_dense_passages: float = 0.5
     """Demand passages against field items and works (matching/passages.py)."""
     passage_depth: int = 100
-    """Field items and works retrieved per demand passage; only their holders get passage evidence."""
+    """Field items and works retrieved per demand passage; only their holders get passage evidence, and
+    of those the other evidence did not find, only this many best per passage join the candidates."""
     works_evidence_tokens: int = 1000
     """Work text (tokens over all of an expert's works) at which its works' BM25 votes count fully;
     below it they count in proportion (thin profiles: whole-profile BM25 already says it all)."""

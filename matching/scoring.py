@@ -171,16 +171,26 @@ def _work_richness(view: IndexReader, expert_id: int, full_at: int) -> float:
     return min(1.0, view.work_text_size(expert_id) / full_at)
 
 
-def _passage_evidence(hits: list[PassageHits], into: dict[int, ExpertEvidence]) -> None:
+def _passage_evidence(hits: list[PassageHits], into: dict[int, ExpertEvidence], newcomers: int) -> None:
     """Mean over passages of each expert's best item cosine, above the passage's background, relative
-    to the passage's best (see :mod:`matching.passages`)."""
+    to the passage's best (see :mod:`matching.passages`).
+
+    Experts the other evidence already found get it in full; of those found by a passage alone, only
+    its ``newcomers`` best join the candidates (an item many experts share would otherwise bring
+    hundreds of weak candidates, each costing the ranking time, none reaching the top).
+    """
+    known = set(into)
     for passage in hits:
         if not passage.best:
             continue
         expert_ids = list(passage.best)
         cosines = np.asarray([passage.best[e][0] for e in expert_ids], dtype=np.float32)
         values = _minmax(cosines) if passage.floor is None else _above(cosines, passage.floor)
-        for expert_id, value in zip(expert_ids, values, strict=True):
+        fresh = sorted((i for i, e in enumerate(expert_ids) if e not in known), key=lambda i: (-cosines[i], i))
+        dropped = set(fresh[newcomers:])
+        for i, (expert_id, value) in enumerate(zip(expert_ids, values, strict=True)):
+            if i in dropped:
+                continue
             evidence = into.setdefault(expert_id, ExpertEvidence())
             evidence.dense_passages += float(value) / len(hits)
             item = passage.best[expert_id][1]
@@ -243,7 +253,8 @@ def gather_evidence(
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
             societies_dense = {int(s): float(v) for s, v in zip(ids[0][valid], values, strict=True)}
         if passage_vectors is not None and weights.dense_passages > 0:
-            _passage_evidence(passage_hits(view, passage_vectors, weights.passage_depth), experts)
+            hits = passage_hits(view, passage_vectors, weights.passage_depth)
+            _passage_evidence(hits, experts, weights.passage_depth)
 
         society_scores = lexical.societies.scores(query_ids)
         societies_lexical = {

@@ -28,7 +28,7 @@ from matching.engine import MatchingEngine
 from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
 from matching.metrics import MATCH_SECONDS
-from matching.passages import demand_passages
+from matching.passages import encode_demand
 from matching.policy import MatchPolicy
 from matching.schemas import (
     ExcludedExpert,
@@ -149,11 +149,13 @@ def rank_experts(
     # Demands are encoded fresh (10-20 ms) and kept in process only: the database cache is for
     # profiles, which rebuilds read back; a row per match would cost more than it saves. The whole
     # text and its passages go to the encoder in one batch.
-    passages = demand_passages(demand) if engine.weights.dense_passages > 0 else []
-    encoded = embed_texts(None, engine.encoder, [text, *passages], "query")
-    vector = encoded[0]
+    vector, passage_vectors = encode_demand(
+        lambda texts: embed_texts(None, engine.encoder, texts, "query"),
+        demand,
+        passages=engine.weights.dense_passages > 0,
+    )
     query_ids = index.vocab.lookup(search_tokens(text))
-    evidence = gather_evidence(index, vector, query_ids, engine.weights, encoded[1:] if passages else None)
+    evidence = gather_evidence(index, vector, query_ids, engine.weights, passage_vectors)
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     loads = inputs.loads

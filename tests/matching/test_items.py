@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from directory.profiles import set_expert_active
-from matching import store
+from matching import scoring, store
+from matching.documents import demand_text
+from matching.embedding import Encoder
 from matching.engine import MatchingEngine
 from matching.items import MAX_ITEM_CHARS, split_fields
-from matching.passages import MAX_PASSAGES, demand_passages
+from matching.passages import MAX_PASSAGES, PassageHits, demand_passages, encode_demand
 from matching.repository import DemandRecord
-from matching.scoring import FusionWeights
+from matching.scoring import ExpertEvidence, FusionWeights
 from matching.service import match_demand
 from tests.factories import make_demand, make_expert
 from tests.matching.conftest import BATTERY, TEA, EngineFactory
@@ -85,6 +87,46 @@ def test_demand_passages_are_the_title_with_keywords_and_each_paragraph() -> Non
     assert "".join(passages[1:]).replace("\n", "") == "".join(f"第{i}行内容" for i in range(30))
     long = _record(description="长" * 5000)
     assert max(len(p) for p in demand_passages(long)) == 1000  # the dense query cut (QUERY_MAX_CHARS)
+
+
+def test_a_one_paragraph_demand_is_encoded_once_with_its_title(encoder: Encoder) -> None:
+    sent: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        sent.append(texts)
+        return encoder.encode_queries(texts)
+
+    one = _record(title="隔膜涂布厚度不均", keywords=("隔膜",), description="我们厂的锂电池隔膜涂布厚度老是不均匀。")
+    vector, passages = encode_demand(encode, one, passages=True)
+    assert sent == [[demand_text(one), "隔膜涂布厚度不均；隔膜"]]  # not the paragraph a second time
+    assert passages is not None
+    assert passages.shape == (2, encoder.dim)
+    np.testing.assert_array_equal(passages[1], vector)  # the whole text stands for its one paragraph
+
+    sent.clear()
+    three = _record(title="燃烧不稳定诊断", description="背景一段。\n难题一段。\n目标一段。")
+    vector, passages = encode_demand(encode, three, passages=True)
+    assert sent == [[demand_text(three), "燃烧不稳定诊断", "背景一段。", "难题一段。", "目标一段。"]]
+    assert passages is not None
+    assert passages.shape == (4, encoder.dim)
+    sent.clear()
+    assert encode_demand(encode, three, passages=False)[1] is None
+    assert sent == [[demand_text(three)]]
+
+
+def test_experts_found_by_a_passage_alone_join_the_candidates_only_up_to_the_depth() -> None:
+    # one passage's hits: 12 holders of items at falling cosines; experts 1 and 12 are known already
+    hits = [PassageHits({e: (0.9 - e / 100, 7 if e % 2 else None) for e in range(1, 13)}, floor=0.5)]
+    known = {1: ExpertEvidence(lexical_profile=1.0), 12: ExpertEvidence(dense_profile=0.4)}
+    into = dict(known)
+    scoring._passage_evidence(hits, into, newcomers=3)
+    assert set(into) == {1, 12, 2, 3, 4}  # the known ones, and the 3 best newcomers
+    full: dict[int, ExpertEvidence] = {1: ExpertEvidence(lexical_profile=1.0), 12: ExpertEvidence(dense_profile=0.4)}
+    scoring._passage_evidence(hits, full, newcomers=100)
+    assert set(full) == set(range(1, 13))
+    for expert_id in into:  # nobody's value changes: the cap only keeps weak newcomers out
+        assert into[expert_id].dense_passages == pytest.approx(full[expert_id].dense_passages)
+    assert into[12].dense_passages > 0  # a known expert gets its passage evidence however far down
 
 
 @dataclass(frozen=True)
