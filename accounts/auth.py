@@ -8,19 +8,19 @@ even checked, so it adds no rows. A success clears the username's failures.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from accounts.users import normalize_username
 from core import clock
+from core.clock import BEIJING
 from core.errors import LoginFailed, TooManyAttempts
 from core.security import hash_password, verify_password
 from core.settings import AuthSettings, get_settings
 from models import LoginFailure, User
 
-BEIJING = timezone(timedelta(hours=8))
 _DUMMY_HASH = hash_password("not-a-real-password")
 """Checked when the username is unknown, so both cases take the same time."""
 

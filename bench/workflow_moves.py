@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import workflow  # noqa: E402
 from accounts import Actor  # noqa: E402
 from bench._scratch import percentile, scratch_database  # noqa: E402
+from core.clock import BEIJING  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.settings import Settings, WorkflowSettings  # noqa: E402
@@ -41,7 +42,6 @@ from matching.schemas import MatchResult, SocietyMatch, TeamMember  # noqa: E402
 from models import Enterprise, Expert, Offer, OfferStatus, Role, Society, SocietyMembership, User  # noqa: E402
 from workflow import DemandInput  # noqa: E402
 from workflow.jobs import JobContext  # noqa: E402
-from workflow.messages import BEIJING  # noqa: E402
 from workflow.periodic import expire_offers  # noqa: E402
 from workflow.rounds import submission_event_id  # noqa: E402
 from workflow.suggestions import store_snapshot  # noqa: E402

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8))
+"""The programme's calendar: due days, agreement dates and "today" are Beijing days."""
 
 _fixed: ContextVar[datetime | None] = ContextVar("zhuli_clock", default=None)
 
@@ -19,6 +22,11 @@ def now() -> datetime:
     """The current time, UTC-aware (or the time fixed by :func:`frozen_at`)."""
     fixed = _fixed.get()
     return fixed if fixed is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's Beijing date by :func:`now`."""
+    return now().astimezone(BEIJING).date()
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from ingestion.normalize import clean_text
 from models import (
@@ -34,7 +35,6 @@ from models import (
 )
 from program import evaluation_messages as say
 from program.units import unit_by_ids, unit_recipients
-from workflow.messages import BEIJING
 from workflow.notify import announce, center_recipients
 from workflow.rounds import round_closed
 from workflow.transitions import lock_demand, move_offer, record_event

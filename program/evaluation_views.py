@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from accounts.users import ROLE_LABELS
 from core import clock
+from core.clock import BEIJING
 from core.errors import NotFound, PermissionDenied
 from models import (
     Disqualification,
@@ -38,7 +39,6 @@ from program.grading import GRADE_LABELS, indicator_scores, total_of
 from program.indicators import METRICS
 from program.rectification import STATUS_LABELS, is_overdue, visible_rectification
 from program.units import unit_by_ids, unit_of_actor
-from workflow.messages import BEIJING
 
 ROUND_LABELS = {RoundStatus.OPEN: "评价中", RoundStatus.PUBLISHED: "已发布"}
 

@@ -27,12 +27,12 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from core.clock import BEIJING
 from core.settings import EvaluationSettings
 from directory.regions import region_subtree
 from models import Demand, Docking, Offer, ProgressReport
 from program.periods import Month
 from program.units import Unit
-from workflow.messages import BEIJING
 
 METRICS: dict[str, str] = {
     "docking_rate": "对接率",

@@ -7,9 +7,9 @@ Beijing time; it becomes overdue the moment after.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-BEIJING = timezone(timedelta(hours=8))
+from core.clock import BEIJING
 
 
 @dataclass(frozen=True, order=True, slots=True)

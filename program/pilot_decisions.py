@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from directory.profiles import record_change
 from models import LocalAssociation, PilotApplication, PilotStatus, ProfileChangeKind, Region, Role, Society
-from program.periods import BEIJING
 from program.pilot_rules import applicant_recipients, check, visible
 from program.pilot_schemas import DecisionIn
 from program.pilots import audit, clean_note, tell

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.settings import EvaluationSettings
 from ingestion.normalize import clean_text
@@ -26,7 +27,6 @@ from program import evaluation_messages as say
 from program.units import unit_by_ids, unit_of_actor, unit_recipients
 from workflow.demands import clean_reason
 from workflow.jobs import JobContext, periodic
-from workflow.messages import BEIJING
 from workflow.notify import announce, center_recipients, tell
 from workflow.transitions import record_event
 

@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
+from core.clock import BEIJING
 from core.errors import PermissionDenied, ValidationFailed
 from core.settings import ProgramSettings, get_settings
 from models import ProgressReport
 from program.figures import FIGURES
-from program.periods import BEIJING, Month
+from program.periods import Month
 from program.report_rules import FIRST_YEAR, figure_rows, report_unit
 from program.units import Unit, UnitKind, participating_units
 from workflow.scopes import EVERYWHERE

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from accounts import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import PermissionDenied
 from core.settings import ReportingSettings, get_settings
 from directory.regions import get_region
@@ -24,7 +25,6 @@ from reporting import repository
 from reporting.schemas import Dashboard, MonthCount, OverdueOffer, RegionCount, StatusCount, StuckDemand, StuckReport
 from workflow.scopes import EVERYWHERE, demand_visibility
 
-BEIJING = timezone(timedelta(hours=8))
 _DAY = 86400.0
 DOCKED_OR_LATER = frozenset({DemandStatus.DOCKED, DemandStatus.CONTRACTED, DemandStatus.COMPLETED, DemandStatus.CLOSED})
 PASSED_SCREENING = DOCKED_OR_LATER | {

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import ValidationFailed
 from ingestion.normalize import clean_text
 from models import Demand, Docking, DockingExpert, DockingStatus, Enterprise, Role, Society, User
 from workflow import offer_messages as say
 from workflow.demands import clean_reason
-from workflow.messages import BEIJING
 from workflow.notify import (
     announce,
     association_recipients,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
+from core.clock import BEIJING
 from models import Demand
 from workflow.notify import Notice
-
-BEIJING = timezone(timedelta(hours=8))
 
 
 def beijing(moment: datetime) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import PermissionDenied
 from directory.regions import region_subtree
 from models import (
@@ -31,7 +32,6 @@ from models import (
     Role,
     Society,
 )
-from workflow.messages import BEIJING
 from workflow.schemas import (
     Contact,
     DemandDetail,

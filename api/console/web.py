@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,11 @@ from accounts import Actor
 from api.console import flash
 from api.console.deps import Viewer
 from api.console.security import COOKIE_PATH, csrf_token, ensure_csrf_seed, set_csrf_seed
+from core.clock import BEIJING
 from models import DockingStatus, Role
 from workflow.states import DOCKING_STATUS_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-BEIJING = timezone(timedelta(hours=8))
 """Console times are shown in Beijing time; the database keeps UTC."""
 
 

@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.clock import BEIJING
 from models import DemandStatus
 from tests.api.parties import Parties
-from workflow.messages import BEIJING
 
 
 def _post(client: TestClient, parties: Parties, who: str, url: str, body: dict[str, object] | None = None) -> dict:

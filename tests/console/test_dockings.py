@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from core.clock import BEIJING
 from core.db import Database
 from models import Demand, DemandStatus, Docking, DockingStatus
 from tests.console.conftest import Console
 from tests.console.helpers import association_of, demand_status
-
-BEIJING = timezone(timedelta(hours=8))
 
 
 def test_the_association_records_the_agreement_and_the_outcome(console: Console, server_db: Database) -> None:

@@ -13,12 +13,12 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.platform.fake import FakeWeChatApi
+from core import clock
 from models import NotificationStatus
 from tests.databases import separate_postgres_url
 from tests.journey.world import REGION, TITLE, Journey, wait_until, wechat_env
@@ -86,7 +86,7 @@ def drive(j: Journey) -> int:
     j.call("POST", f"/api/demands/{demand_id}/docking/confirm", LA, json={"reason": "双方已沟通"})
     docked = j.call("GET", f"/api/demands/{demand_id}", society)
     assert docked["contact"]["phone"] == PHONE  # confirmed: now the society may call the enterprise
-    agreement = {"signed_on": date.today().isoformat(), "amount": "200000"}
+    agreement = {"signed_on": clock.today().isoformat(), "amount": "200000"}  # a Beijing day
     j.call("POST", f"/api/demands/{demand_id}/agreement", LA, json=agreement)
     j.call("POST", f"/api/demands/{demand_id}/outcome", society, json={"outcome": "新配方零下20度弯折5万次无裂纹"})
     j.rate_by_chat(demand_id)

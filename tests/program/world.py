@@ -10,12 +10,13 @@ counts the offers it received (d1, d2) and its own docking d1; society B only d4
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from accounts import issue_token
+from core.clock import BEIJING
 from core.settings import Settings
 from models import (
     AuditEvent,
@@ -32,8 +33,6 @@ from models import (
     User,
 )
 from tests.factories import make_demand, make_enterprise, make_expert, make_society, make_user
-
-BEIJING = timezone(timedelta(hours=8))
 
 
 def bj(month: int, day: int, hour: int = 10, year: int = 2026) -> datetime:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts import Actor
+from core.clock import BEIJING
 from core.settings import Settings, WorkflowSettings
 from models import AuditEvent, DemandSource, DemandStatus, Job, Notification, NotificationChannel, OfferStatus, Role
 from tests.factories import make_expert, make_society, make_user
@@ -16,7 +17,6 @@ from tests.workflow.conftest import World
 from tests.workflow.offering import NOW, offers_of
 from workflow import DemandInput
 from workflow.jobs import HANDLERS, JobContext
-from workflow.messages import BEIJING
 
 
 def test_a_demand_goes_from_draft_to_closed(session: Session, world: World, make_engine: EngineFactory) -> None:

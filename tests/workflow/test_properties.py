@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import workflow
 from accounts import Actor
 from core import clock
+from core.clock import BEIJING
 from core.errors import DomainError
 from core.settings import Settings, WorkflowSettings
 from matching.schemas import MatchResult, SocietyMatch, TeamMember
@@ -38,7 +39,6 @@ from tests.factories import make_expert, make_society, make_user
 from tests.workflow.conftest import World, counts
 from workflow import DemandInput
 from workflow.jobs import JobContext
-from workflow.messages import BEIJING
 from workflow.periodic import auto_close, expire_offers
 from workflow.rounds import snapshot_for_offers, submission_event_id
 from workflow.suggestions import store_snapshot

@@ -20,13 +20,13 @@ from api.deps import ReadSessionDep, SessionDep
 from api.errors import explain_validation_error
 from api.params import IdPath
 from core import clock
+from core.clock import BEIJING
 from core.errors import ValidationFailed
 from models import IndicatorSource, Role
 from program import disqualification, evaluation_views, evaluations, rectification
 from program.disqualification import DisqualificationInput
 from program.evaluations import IndicatorInput, RoundInput, ScoreInput, default_indicators
 from program.indicators import METRICS
-from workflow.messages import BEIJING
 
 router = APIRouter()
 
