@@ -81,7 +81,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     for record in records:
         text = demand_text(record)
         started = time.perf_counter()
-        vector, passage_vectors = encode_demand(encoder.encode_queries, record, passages=True)  # as a match does
+        vector, passage_vectors = encode_demand(encoder.encode_queries, record, text, passages=True)  # as a match does
         encode.append(time.perf_counter() - started)
         started = time.perf_counter()
         gather_evidence(index, vector, index.vocab.lookup(search_tokens(text)), engine.weights, passage_vectors)

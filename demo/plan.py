@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from core.clock import BEIJING
 from models import DemandStatus
 
 D = DemandStatus
-CST = timezone(timedelta(hours=8))
+CST = BEIJING  # the programme's calendar (core.clock)
 REFERENCE = datetime(2026, 11, 20, 10, 0, tzinfo=CST).astimezone(UTC)
 """The plan's "today": every planned time lies before it."""
 EARLIEST = datetime(2026, 1, 5, 9, 0, tzinfo=CST).astimezone(UTC)

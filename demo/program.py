@@ -120,17 +120,13 @@ def progress_reports(
             reviewed = submitted + timedelta(days=rng.randrange(1, 7), hours=rng.randrange(8))
             if submitted >= now or (org, month) == missing:
                 continue
+            status, reason = ReportStatus.SUBMITTED, None
             if (org, month) == returned:
-                spec = ReportSpec(
-                    org, month.year, month.month, summary, stats, submitted, ReportStatus.RETURNED, reviewed,
-                    RETURN_REASON,
-                )  # fmt: skip
+                status, reason = ReportStatus.RETURNED, RETURN_REASON
             elif reviewed < now:
-                spec = ReportSpec(
-                    org, month.year, month.month, summary, stats, submitted, ReportStatus.ACCEPTED, reviewed
-                )
-            else:
-                spec = ReportSpec(org, month.year, month.month, summary, stats, submitted, ReportStatus.SUBMITTED)
+                status = ReportStatus.ACCEPTED
+            done = reviewed if status is not ReportStatus.SUBMITTED else None
+            spec = ReportSpec(org, month.year, month.month, summary, stats, submitted, status, done, reason)
             reports.append(spec)
     return reports
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.documents import demand_text
 from matching.embedding import QUERY_MAX_CHARS
 from matching.index_reader import IndexReader
 from matching.repository import DemandRecord
@@ -61,15 +60,15 @@ def demand_passages(demand: DemandRecord) -> list[str]:
 
 
 def encode_demand(
-    encode: Callable[[list[str]], np.ndarray], demand: DemandRecord, *, passages: bool
+    encode: Callable[[list[str]], np.ndarray], demand: DemandRecord, text: str, *, passages: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The whole text's vector and, with ``passages``, one vector per passage, in one encoder batch.
+    """The vector of ``text`` (the demand's whole text) and, with ``passages``, one vector per passage,
+    in one encoder batch.
 
     A one-paragraph demand's paragraph is its whole text less the title: the whole text's vector
     stands for it instead of a second encoding of nearly the same tokens (the encoder is the
     largest part of a match at 100k experts; the evaluation sets' figures are unchanged by it).
     """
-    text = demand_text(demand)
     parts = demand_passages(demand) if passages else []
     if not parts:
         return encode([text])[0], None

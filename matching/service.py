@@ -152,6 +152,7 @@ def rank_experts(
     vector, passage_vectors = encode_demand(
         lambda texts: embed_texts(None, engine.encoder, texts, "query"),
         demand,
+        text,
         passages=engine.weights.dense_passages > 0,
     )
     query_ids = index.vocab.lookup(search_tokens(text))

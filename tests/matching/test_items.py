@@ -97,7 +97,7 @@ def test_a_one_paragraph_demand_is_encoded_once_with_its_title(encoder: Encoder)
         return encoder.encode_queries(texts)
 
     one = _record(title="隔膜涂布厚度不均", keywords=("隔膜",), description="我们厂的锂电池隔膜涂布厚度老是不均匀。")
-    vector, passages = encode_demand(encode, one, passages=True)
+    vector, passages = encode_demand(encode, one, demand_text(one), passages=True)
     assert sent == [[demand_text(one), "隔膜涂布厚度不均；隔膜"]]  # not the paragraph a second time
     assert passages is not None
     assert passages.shape == (2, encoder.dim)
@@ -105,12 +105,12 @@ def test_a_one_paragraph_demand_is_encoded_once_with_its_title(encoder: Encoder)
 
     sent.clear()
     three = _record(title="燃烧不稳定诊断", description="背景一段。\n难题一段。\n目标一段。")
-    vector, passages = encode_demand(encode, three, passages=True)
+    vector, passages = encode_demand(encode, three, demand_text(three), passages=True)
     assert sent == [[demand_text(three), "燃烧不稳定诊断", "背景一段。", "难题一段。", "目标一段。"]]
     assert passages is not None
     assert passages.shape == (4, encoder.dim)
     sent.clear()
-    assert encode_demand(encode, three, passages=False)[1] is None
+    assert encode_demand(encode, three, demand_text(three), passages=False)[1] is None
     assert sent == [[demand_text(three)]]
 
 
