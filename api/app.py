@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 
-from api import console
+from api import console, docs
 from api.access import principal_of
 from api.body_guard import BodyGuardMiddleware
-from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.metrics import Metrics, MetricsMiddleware
@@ -28,6 +26,7 @@ from api.routes import (
     inbox,
     matches,
     offers,
+    ops,
     pages,
     program_evaluations,
     program_pilots,
@@ -40,7 +39,6 @@ from api.routes import (
 )
 from bot import conversation
 from core.db import Database
-from core.health import check_health
 from core.logging import configure_logging, request_id_var
 from core.settings import Settings, get_settings
 from matching.engine import MatchingEngine
@@ -102,6 +100,7 @@ def create_app(
     app.state.matching = engine
     install_error_handlers(app)
     metrics = Metrics(db)
+    app.state.metrics = metrics
     # Added last = outermost: metrics see every response, the idempotency layer sees the rendered one.
     app.add_middleware(IdempotencyMiddleware, principal_of=principal_of)
     app.add_middleware(
@@ -131,16 +130,7 @@ def create_app(
         )
         return response
 
-    @app.get("/healthz", tags=["运维"], summary="健康检查")
-    def healthz() -> JSONResponse:
-        healthy, report = check_health(db, engine.status())
-        return JSONResponse(report, status_code=200 if healthy else 503)
-
-    @app.get("/metrics", tags=["运维"], summary="Prometheus 指标", response_class=Response)
-    def prometheus_metrics() -> Response:
-        body, content_type = metrics.render()
-        return Response(body, media_type=content_type)
-
+    app.include_router(ops.router)
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(reference.router)
@@ -159,7 +149,7 @@ def create_app(
     app.include_router(wechat.router)
     console.install(app)
     install_openapi(app)
-    install_docs(app)
+    app.include_router(docs.router)
     return app
 
 
