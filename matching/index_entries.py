@@ -113,6 +113,8 @@ class Entries:
         """Work id -> (expert id, work)."""
         self.key_works: dict[str, set[int]] = {}
         self.key_owners: dict[str, set[int]] = {}
+        self.work_tokens: dict[int, int] = {}
+        """Expert id -> tokens in its work documents (how far its works can speak for it)."""
 
     def put_expert(self, entry: ExpertEntry, documents: Mapping[str, np.ndarray]) -> None:
         self.drop_expert(entry.id)
@@ -121,6 +123,8 @@ class Entries:
             self.works[w.id] = (entry.id, w)
             self.key_works.setdefault(w.key, set()).add(w.id)
             self.documents.setdefault(w.key, documents[w.key])
+        if entry.works:
+            self.work_tokens[entry.id] = sum(int(self.documents[w.key].size) for w in entry.works)
         if entry.own_key is not None:
             self.key_owners.setdefault(entry.own_key, set()).add(entry.id)
 
@@ -128,6 +132,7 @@ class Entries:
         entry = self.experts.pop(expert_id, None)
         if entry is None:
             return None
+        self.work_tokens.pop(expert_id, None)
         for w in entry.works:
             del self.works[w.id]
             holders = self.key_works[w.key]
@@ -177,6 +182,10 @@ class Entries:
             out.append("own document -> experts map differs from the experts' own documents")
         if set(self.documents) != set(key_works):
             out.append("document tokens kept for other keys than the works'")
+        elif self.work_tokens != {
+            e.id: sum(int(self.documents[w.key].size) for w in e.works) for e in self.experts.values() if e.works
+        }:
+            out.append("work token counts differ from the experts' work documents")
         held = {"experts": self.experts.keys(), "works": self.works.keys(), "societies": self.societies.keys()}
         for name, ids in vector_ids.items():
             if len(ids) != len(held[name]) or set(ids.tolist()) != held[name]:

@@ -6,6 +6,7 @@ and stops working when the ``reading()`` block ends. Only :mod:`matching.index` 
 
 from __future__ import annotations
 
+from collections.abc import KeysView
 from dataclasses import dataclass
 
 import faiss
@@ -67,6 +68,10 @@ class IndexReader:
     def counts(self) -> dict[str, int]:
         return self._live().counts()
 
+    def expert_ids(self) -> KeysView[int]:
+        """The indexed experts' ids (a live view: use it under the same read lock)."""
+        return self._live().entries.experts.keys()
+
     def has_expert(self, expert_id: int) -> bool:
         return expert_id in self._live().entries.experts
 
@@ -97,8 +102,14 @@ class IndexReader:
         held = self._live().entries.works.get(work_id)
         return held[0] if held is not None else None
 
-    def nearest_documents(self, query: np.ndarray, depth: int) -> list[tuple[str, float]]:
-        """The ``depth`` best distinct work documents by cosine, best first."""
+    def nearest_documents(
+        self, query: np.ndarray, depth: int, searched: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``depth`` best distinct work documents by cosine, best first.
+
+        ``searched``: this query's :meth:`search_works` row, when the caller already has it (one
+        FAISS call for the demand and its passages); it is widened here only if too short.
+        """
         index = self._live()
         total = int(index.work_vectors.ntotal)
         if total == 0 or depth <= 0:
@@ -106,7 +117,11 @@ class IndexReader:
         works = index.entries.works
         k = min(total, depth * 2)  # co-authored works repeat one text under several ids: widen if needed
         while True:
-            scores, ids = index.work_vectors.search(query, k)
+            if searched is not None and searched[1].shape[-1] >= k:
+                scores, ids = searched[0].reshape(1, -1), searched[1].reshape(1, -1)
+                k = scores.shape[1]
+            else:
+                scores, ids = index.work_vectors.search(query, k)
             seen: dict[str, float] = {}
             for score, work_id in zip(scores[0], ids[0], strict=True):
                 if work_id < 0:
@@ -138,8 +153,7 @@ class IndexReader:
 
     def work_text_size(self, expert_id: int) -> int:
         """Tokens in the expert's work documents (its own document not counted)."""
-        entries = self._live().entries
-        return sum(int(entries.documents[w.key].size) for w in self.works_of(expert_id))
+        return self._live().entries.work_tokens.get(expert_id, 0)
 
     def work_vectors(self, work_ids: list[int]) -> np.ndarray:
         index = self._live()

@@ -88,29 +88,43 @@ class PassageHits:
     """The passage's cosine to the background (``None``: the index has no background vector)."""
 
 
-def passage_hits(view: IndexReader, passages: np.ndarray, depth: int) -> list[PassageHits]:
-    """Each passage's nearest field items and works, reduced to each expert's best."""
+def passage_hits(
+    view: IndexReader,
+    passages: np.ndarray,
+    depth: int,
+    works: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[PassageHits]:
+    """Each passage's nearest field items and works, reduced to each expert's best.
+
+    ``works``: the passages' :meth:`~IndexReader.search_works` rows (at least ``depth`` wide) when
+    the caller searched them with the demand's own vector in one call.
+    """
     queries = np.ascontiguousarray(passages, dtype=np.float32)
     if queries.ndim != 2 or queries.shape[0] == 0 or depth <= 0:
         return []
     item_scores, item_ids = view.search_items(queries, depth)
-    work_scores, work_ids = view.search_works(queries, depth)
+    work_scores, work_ids = works if works is not None else view.search_works(queries, depth)
+    work_scores, work_ids = work_scores[:, :depth], work_ids[:, :depth]
     background = view.background
+    holders_of, author_of = view.item_holders, view.author_of
     out: list[PassageHits] = []
     for row in range(queries.shape[0]):
         best: dict[int, tuple[float, int | None]] = {}
-        for score, item_id in zip(item_scores[row], item_ids[row], strict=True):
+        for score, item_id in zip(item_scores[row].tolist(), item_ids[row].tolist(), strict=True):
             if item_id < 0:
                 break
-            for expert_id in view.item_holders(int(item_id)):
-                if expert_id not in best or best[expert_id][0] < score:
-                    best[expert_id] = (float(score), int(item_id))
-        for score, work_id in zip(work_scores[row], work_ids[row], strict=True):
+            for expert_id in holders_of(item_id):
+                held = best.get(expert_id)
+                if held is None or held[0] < score:
+                    best[expert_id] = (score, item_id)
+        for score, work_id in zip(work_scores[row].tolist(), work_ids[row].tolist(), strict=True):
             if work_id < 0:
                 break
-            author = view.author_of(int(work_id))
-            if author is not None and (author not in best or best[author][0] < score):
-                best[author] = (float(score), None)
+            author = author_of(work_id)
+            if author is not None:
+                held = best.get(author)
+                if held is None or held[0] < score:
+                    best[author] = (score, None)
         floor = float(queries[row] @ background) if background is not None else None
         out.append(PassageHits(best, floor))
     return out

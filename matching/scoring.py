@@ -68,7 +68,7 @@ class FusionWeights:
         return self.lexical_profile + self.lexical_works + self.dense_works + self.dense_profile + self.dense_passages
 
 
-@dataclass
+@dataclass(slots=True)
 class ExpertEvidence:
     lexical_profile: float = 0.0
     lexical_works: float = 0.0
@@ -111,6 +111,14 @@ class QueryEvidence:
     """Society BM25 relative to the best (0–1)."""
 
 
+def _evidence(into: dict[int, ExpertEvidence], expert_id: int) -> ExpertEvidence:
+    """The expert's evidence record, made on first use (``setdefault`` would build one every call)."""
+    evidence = into.get(expert_id)
+    if evidence is None:
+        evidence = into[expert_id] = ExpertEvidence()
+    return evidence
+
+
 def _minmax(scores: np.ndarray) -> np.ndarray:
     if scores.size == 0:
         return scores
@@ -146,15 +154,15 @@ def _vote(
     kind: str,
 ) -> dict[int, float]:
     votes: dict[int, list[float]] = defaultdict(list)
-    for (key, _), value in zip(ranked, normalised, strict=True):
+    for (key, _), value in zip(ranked, normalised.tolist(), strict=True):
         for expert_id, work_id in view.experts_of_key(key):
-            evidence = into.setdefault(expert_id, ExpertEvidence())
+            evidence = _evidence(into, expert_id)
             if work_id is not None:
                 target = evidence.work_lexical if kind == "lexical" else evidence.work_dense
                 if work_id in target:
                     continue
-                target[work_id] = float(value)
-            votes[expert_id].append(float(value))
+                target[work_id] = value
+            votes[expert_id].append(value)
     # ``ranked`` is best first, so each expert's votes already are: keep the first ``per_expert``
     return {e: sum(v[:per_expert]) for e, v in votes.items()}
 
@@ -184,18 +192,38 @@ def _passage_evidence(hits: list[PassageHits], into: dict[int, ExpertEvidence], 
         if not passage.best:
             continue
         expert_ids = list(passage.best)
-        cosines = np.asarray([passage.best[e][0] for e in expert_ids], dtype=np.float32)
+        found = list(passage.best.values())
+        cosines = np.asarray([cosine for cosine, _ in found], dtype=np.float32)
         values = _minmax(cosines) if passage.floor is None else _above(cosines, passage.floor)
-        fresh = sorted((i for i, e in enumerate(expert_ids) if e not in known), key=lambda i: (-cosines[i], i))
-        dropped = set(fresh[newcomers:])
-        for i, (expert_id, value) in enumerate(zip(expert_ids, values, strict=True)):
+        fresh = np.flatnonzero([e not in known for e in expert_ids])
+        # best cosine first, ties by position
+        dropped = set(fresh[np.lexsort((fresh, -cosines[fresh]))][newcomers:].tolist())
+        for i, (expert_id, value, (_, item)) in enumerate(zip(expert_ids, values.tolist(), found, strict=True)):
             if i in dropped:
                 continue
-            evidence = into.setdefault(expert_id, ExpertEvidence())
-            evidence.dense_passages += float(value) / len(hits)
-            item = passage.best[expert_id][1]
+            evidence = _evidence(into, expert_id)
+            evidence.dense_passages += value / len(hits)
             if item is not None and value > evidence.best_item_value:
-                evidence.best_item, evidence.best_item_value = item, float(value)
+                evidence.best_item, evidence.best_item_value = item, value
+
+
+def _search_works(
+    view: IndexReader, query: np.ndarray, passages: np.ndarray | None, weights: FusionWeights
+) -> tuple[tuple[np.ndarray, np.ndarray], list[int]]:
+    """The work search of the demand (row 0) and of its passages, in one FAISS call; each passage's
+    row in it. A passage whose vector is the demand's own (a one-paragraph demand) reuses row 0."""
+    if passages is None:
+        return view.search_works(query, 2 * weights.work_depth), []
+    rows = [query[0]]
+    passage_rows: list[int] = []
+    for vector in np.ascontiguousarray(passages, dtype=np.float32):
+        if np.array_equal(vector, query[0]):
+            passage_rows.append(0)
+        else:
+            passage_rows.append(len(rows))
+            rows.append(vector)
+    depth = max(2 * weights.work_depth, weights.passage_depth)
+    return view.search_works(np.vstack(rows), depth), passage_rows
 
 
 def gather_evidence(
@@ -215,10 +243,11 @@ def gather_evidence(
     with index.reading() as view:
         lexical = view.lexical
 
+        live = view.expert_ids()
         keys, scores = lexical.profiles.top(query_ids, weights.profile_depth)
-        for expert_id, value in zip(keys, _by_max(scores), strict=True):
-            if view.has_expert(expert_id):
-                experts.setdefault(expert_id, ExpertEvidence()).lexical_profile = float(value)
+        for expert_id, value in zip(keys, _by_max(scores).tolist(), strict=True):
+            if expert_id in live:
+                _evidence(experts, expert_id).lexical_profile = value
 
         work_scores = lexical.works.scores(query_ids)
         top = top_indices(work_scores, weights.work_depth)
@@ -231,7 +260,9 @@ def gather_evidence(
         # (:mod:`matching.background`); min-max within the list for an index without one.
         background = view.background
         floor = float(query[0] @ background) if background is not None else None
-        dense_ranked = view.nearest_documents(query, weights.work_depth)
+        use_passages = passage_vectors is not None and weights.dense_passages > 0
+        searched, passage_rows = _search_works(view, query, passage_vectors if use_passages else None, weights)
+        dense_ranked = view.nearest_documents(query, weights.work_depth, (searched[0][0], searched[1][0]))
         cosines = np.asarray([s for _, s in dense_ranked], dtype=np.float32)
         values = _minmax(cosines) if floor is None else _above(cosines, floor)
         dense_votes = _vote(dense_ranked, values, view, weights.works_per_expert, experts, "dense")
@@ -242,8 +273,8 @@ def gather_evidence(
             valid = ids[0] >= 0
             cosines = d[0][valid]
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
-            for expert_id, value in zip(ids[0][valid], values, strict=True):
-                experts.setdefault(int(expert_id), ExpertEvidence()).dense_profile = float(value)
+            for expert_id, value in zip(ids[0][valid].tolist(), values.tolist(), strict=True):
+                _evidence(experts, expert_id).dense_profile = value
 
         societies_dense: dict[int, float] = {}
         if counts["societies"]:
@@ -252,8 +283,10 @@ def gather_evidence(
             cosines = d[0][valid]
             values = _minmax(cosines) if floor is None else _above(cosines, floor)
             societies_dense = {int(s): float(v) for s, v in zip(ids[0][valid], values, strict=True)}
-        if passage_vectors is not None and weights.dense_passages > 0:
-            hits = passage_hits(view, passage_vectors, weights.passage_depth)
+        if use_passages:
+            assert passage_vectors is not None
+            works = (searched[0][passage_rows], searched[1][passage_rows])
+            hits = passage_hits(view, passage_vectors, weights.passage_depth, works)
             _passage_evidence(hits, experts, weights.passage_depth)
 
         society_scores = lexical.societies.scores(query_ids)
@@ -261,7 +294,7 @@ def gather_evidence(
             int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)
         }
         # an expert removed by a sync while the lexical snapshot still lists it does not count
-        active = {e for e in experts if view.has_expert(e)}
+        active = experts.keys() & live
 
     for votes, attr in ((lex_votes, "lexical_works"), (dense_votes, "dense_works")):
         if votes:
@@ -270,7 +303,7 @@ def gather_evidence(
                 share = richness[expert_id] if attr == "lexical_works" else 1.0
                 setattr(experts[expert_id], attr, share * value / top_vote if top_vote > 0 else 0.0)
     return QueryEvidence(
-        experts={e: ev for e, ev in experts.items() if e in active},
+        experts=experts if len(active) == len(experts) else {e: ev for e, ev in experts.items() if e in active},
         work_scores=work_scores,
         societies_dense=societies_dense,
         societies_lexical=societies_lexical,
