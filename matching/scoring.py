@@ -22,6 +22,7 @@ half of the dev set's demands and checked on the other half; numbers in ``matchi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -233,12 +234,22 @@ def gather_evidence(
     weights: FusionWeights,
     passage_vectors: np.ndarray | None = None,
 ) -> QueryEvidence:
+    """Collect and normalise all evidence for one query whose vectors are at hand."""
+    return collect_evidence(index, lambda: (query_vector, passage_vectors), query_ids, weights)
+
+
+def collect_evidence(
+    index: ExpertIndex,
+    vectors: Callable[[], tuple[np.ndarray, np.ndarray | None]],
+    query_ids: list[int],
+    weights: FusionWeights,
+) -> QueryEvidence:
     """Collect and normalise all evidence for one query (takes the index read lock).
 
-    ``passage_vectors`` (one row per demand passage, :func:`matching.passages.demand_passages`) add
-    the passage evidence against field items and works.
+    The lexical evidence comes first; ``vectors()`` — the demand's vector and its passages' (one
+    row each, :func:`matching.passages.demand_passages`, or ``None``) — is asked for only then, so
+    an encoder still running on another thread (:mod:`matching.ahead`) overlaps it.
     """
-    query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
     experts: dict[int, ExpertEvidence] = {}
     with index.reading() as view:
         lexical = view.lexical
@@ -255,7 +266,13 @@ def gather_evidence(
         values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
         lex_votes = _vote(ranked, values, view, weights.works_per_expert, experts, "lexical")
         richness = {e: _work_richness(view, e, weights.works_evidence_tokens) for e in lex_votes}
+        society_scores = lexical.societies.scores(query_ids)
+        societies_lexical = {
+            int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)
+        }
 
+        query_vector, passage_vectors = vectors()
+        query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
         # Zero point of a cosine: the query's cosine to the mean of generic reference texts
         # (:mod:`matching.background`); min-max within the list for an index without one.
         background = view.background
@@ -289,10 +306,6 @@ def gather_evidence(
             hits = passage_hits(view, passage_vectors, weights.passage_depth, works)
             _passage_evidence(hits, experts, weights.passage_depth)
 
-        society_scores = lexical.societies.scores(query_ids)
-        societies_lexical = {
-            int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)
-        }
         # an expert removed by a sync while the lexical snapshot still lists it does not count
         active = experts.keys() & live
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import heapq
 import unicodedata
+from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -21,14 +22,13 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound, ServiceUnavailable
 from directory.regions import PROVINCE_CODE, city_of, codes_in_city, is_city
 from ingestion.segment import search_tokens
+from matching import ahead
 from matching import repository as repo
 from matching.documents import demand_text
-from matching.embedding import embed_texts
 from matching.engine import MatchingEngine
 from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
 from matching.metrics import MATCH_SECONDS
-from matching.passages import encode_demand
 from matching.policy import MatchPolicy
 from matching.schemas import (
     ExcludedExpert,
@@ -38,7 +38,7 @@ from matching.schemas import (
     SupportingWork,
     TeamMember,
 )
-from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, supporting_works
+from matching.scoring import ExpertEvidence, QueryEvidence, collect_evidence, supporting_works
 
 MAX_EXCLUDED_SHOWN = 10
 MIN_RANKED = 60
@@ -61,6 +61,8 @@ class MatchInputs:
     region_names: dict[str, str]
     barred_societies: frozenset[int] = frozenset()
     """Societies that lost their pilot qualification (seed art. 18): never suggested."""
+    encoding: Future[ahead.DemandVectors] | None = None
+    """The demand's vectors, being encoded since the demand was read (:mod:`matching.ahead`)."""
 
 
 @dataclass
@@ -145,18 +147,11 @@ def rank_experts(
     index = engine.index
     if index is None:
         raise ServiceUnavailable(INDEX_NOT_READY)
-    text = demand_text(demand)
-    # Demands are encoded fresh (10-20 ms) and kept in process only: the database cache is for
-    # profiles, which rebuilds read back; a row per match would cost more than it saves. The whole
-    # text and its passages go to the encoder in one batch.
-    vector, passage_vectors = encode_demand(
-        lambda texts: embed_texts(None, engine.encoder, texts, "query"),
-        demand,
-        text,
-        passages=engine.weights.dense_passages > 0,
-    )
-    query_ids = index.vocab.lookup(search_tokens(text))
-    evidence = gather_evidence(index, vector, query_ids, engine.weights, passage_vectors)
+    # Started by read_match_inputs; encoded here when the inputs were put together otherwise.
+    vectors = inputs.encoding.result if inputs.encoding is not None else cache(lambda: ahead.encode_now(engine, demand))
+    query_ids = index.vocab.lookup(search_tokens(demand_text(demand)))
+    evidence = collect_evidence(index, vectors, query_ids, engine.weights)
+    vector = vectors()[0]
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     loads = inputs.loads
@@ -290,6 +285,7 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
         # (matching.maintenance), never to a request.
         raise ServiceUnavailable(INDEX_NOT_READY)
+    encoding = ahead.start(engine, demand)  # overlaps the reads below and the lexical evidence
     city = city_of(demand.region_code)
     stations = repo.stations_in(session, codes_in_city(city)) if city is not None else {}
     return MatchInputs(
@@ -298,6 +294,7 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         stations,
         engine.region_names(session),
         repo.barred_society_ids(session),
+        encoding,
     )
 
 

@@ -147,7 +147,12 @@ def test_a_match_holds_no_pooled_connection_while_it_computes(world: World) -> N
     thread.start()
     try:
         assert world.encoder.entered.wait(30), "the match never reached the encoder"
-        checked_out = world.db.engine.pool.checkedout()  # type: ignore[attr-defined]
+        # The encoding starts as soon as the demand is read (matching.ahead) and overlaps the last
+        # reads; while it is still held up, those must end and give the connection back.
+        deadline = time.monotonic() + 10
+        while (checked_out := world.db.engine.pool.checkedout()) and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.01)
+        assert not world.encoder.release.is_set()
     finally:
         world.encoder.release.set()
         thread.join(30)
