@@ -72,9 +72,6 @@ class IndexReader:
         """The indexed experts' ids (a live view: use it under the same read lock)."""
         return self._live().entries.experts.keys()
 
-    def has_expert(self, expert_id: int) -> bool:
-        return expert_id in self._live().entries.experts
-
     def search_experts(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosines and ids of the ``k`` nearest expert profile vectors (``-1`` pads)."""
         return self._live().expert_vectors.search(query, k)
