@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 BENCH_DIR = Path("var/bench")
+_BENCH_SUFFIXES = re.compile(r"(（\d+）)+$")
 
 
 def _pct(values: list[float]) -> dict[str, float]:
@@ -30,7 +32,7 @@ def _pct(values: list[float]) -> dict[str, float]:
 
 
 def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from bench._synthetic import peak_rss_mb, populate
     from ingestion.segment import search_tokens
@@ -55,12 +57,16 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
         time.sleep(0.5)
     demand_ids = synthetic.demand_ids[:rounds]
 
+    with synthetic.database.unit_of_work() as session:
+        rows = session.execute(select(Demand.id, Demand.title).where(Demand.id.in_(demand_ids))).all()
+        # the synthetic title, without the suffixes an earlier run left (they would lengthen every run's text)
+        titles = {demand_id: _BENCH_SUFFIXES.sub("", title) for demand_id, title in rows}
+
     def fresh_text(round_: int) -> None:
-        # a new suffix per round: the demand vector is never in a cache
+        # a new suffix per round: the demand vector is never in the in-process cache
         with synthetic.database.unit_of_work() as session:
-            session.execute(
-                update(Demand).where(Demand.id.in_(demand_ids)).values(title=Demand.title + f"（{round_}）")
-            )
+            for demand_id, title in titles.items():
+                session.execute(update(Demand).where(Demand.id == demand_id).values(title=f"{title}（{round_}）"))
 
     for demand_id in demand_ids[:5]:  # warm-up: page in FAISS and BM25
         with synthetic.database.unit_of_work() as session:
