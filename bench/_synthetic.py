@@ -45,6 +45,8 @@ TOPICS = 300
 _ITEM_SUFFIXES = ("研究", "技术", "工艺", "系统", "方法")
 SOCIETIES = 40
 WORKS_PER_EXPERT = 3
+DEMANDS = 200
+"""One-line demands made with the directory; ``long_demands`` adds as many enterprise-shaped ones after them."""
 BATCH = 5000
 
 
@@ -78,7 +80,7 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
     if reuse:
         with database.unit_of_work() as s:
             experts = s.scalar(select(Expert.id).order_by(Expert.id.desc()).limit(1)) or 0
-            demand_ids = list(s.scalars(select(Demand.id).order_by(Demand.id)))
+            demand_ids = list(s.scalars(select(Demand.id).order_by(Demand.id).limit(DEMANDS)))
             model = s.scalar(select(EmbeddingCache.model).limit(1))
         with database.unit_of_work() as s:
             fields = s.scalar(select(Expert.fields).order_by(Expert.id).limit(1)) or ""
@@ -164,7 +166,7 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
                 [{"model": model_id, "text_hash": h, "dim": dim, "vector": v.tobytes()} for h, v in cache.items()],
             )
         demands = []
-        for j in range(200):
+        for j in range(DEMANDS):
             t = rng.randrange(TOPICS)
             demands.append(
                 {
@@ -182,6 +184,64 @@ def populate(path: Path, n_experts: int, *, model_id: str, dim: int, seed: int =
         s.execute(insert(Demand), demands)
         demand_ids = list(s.scalars(select(Demand.id).order_by(Demand.id)))
     return Synthetic(database, path, n_experts, n_experts * WORKS_PER_EXPERT, demand_ids, time.perf_counter() - started)
+
+
+def _long_description(demand_id: int, title: str, line: str, terms: list[str]) -> str:
+    """An enterprise-shaped description (需求背景 / 技术难题 / 技术目标, ~520 characters) around a one-line
+    demand's own line; the same text for the same demand every time."""
+    rng = random.Random(demand_id)
+    topic = title.removesuffix("问题")
+
+    def some(k: int) -> str:
+        return "、".join(rng.sample(terms, k))
+
+    background = (
+        f"需求背景：我公司是省内{some(2)}领域的制造企业，近年来产品覆盖{some(3)}等市场，"
+        f"随着行业转型升级和国家创新驱动发展战略的深入实施，企业对{topic}相关技术的需求日益迫切，"
+        "提升自主创新能力、推动产业高质量发展具有重要意义。"
+        f"公司现有员工三百余人，其中研发人员四十余人，拥有{some(2)}等方面的授权专利和省级企业技术中心。"
+    )
+    problem = (
+        f"技术难题：{line}目前生产中{topic}的关键工艺参数难以稳定控制，"
+        f"涉及{some(4)}等环节，现有设备和检测手段无法满足要求，"
+        f"产品一致性差、良品率偏低；在{some(3)}方面缺少系统的理论指导和实验数据，"
+        f"具体表现为{some(2)}波动大、{some(2)}寿命短、批次之间差异明显，"
+        f"企业技术团队尝试过调整{some(2)}，效果有限。"
+    )
+    goal = (
+        f"技术目标：希望与高校和科研院所专家合作，建立{topic}的工艺模型和在线监测方法，"
+        f"优化{some(3)}，使良品率提高到95%以上，能耗降低15%，形成可推广的技术规范，"
+        f"并培养企业自己的技术骨干，同时在{some(2)}方面开展联合攻关和成果转化。"
+    )
+    return "\n".join((background, problem, goal))
+
+
+def long_demands(synthetic: Synthetic) -> list[int]:
+    """Ids of the enterprise-shaped twins of the one-line demands (three paragraphs each), added on
+    first use; the one-line demands stay as they are."""
+    with synthetic.database.unit_of_work() as s:
+        ids = list(s.scalars(select(Demand.id).order_by(Demand.id)))
+        if len(ids) < 2 * DEMANDS:
+            terms = sorted(user_terms())
+            originals = s.scalars(select(Demand).where(Demand.id.in_(synthetic.demand_ids)).order_by(Demand.id))
+            s.execute(
+                insert(Demand),
+                [
+                    {
+                        "enterprise_id": d.enterprise_id,
+                        "region_code": d.region_code,
+                        "title": d.title,
+                        "description": _long_description(d.id, d.title, d.description, terms),
+                        "keywords": [],
+                        "category": d.category,
+                        "status": d.status,
+                        "source": d.source,
+                    }
+                    for d in originals
+                ],
+            )
+            ids = list(s.scalars(select(Demand.id).order_by(Demand.id)))
+    return ids[DEMANDS : 2 * DEMANDS]
 
 
 def peak_rss_mb() -> float:
