@@ -13,7 +13,7 @@ Layout (all inner product over L2-normalised vectors, i.e. cosine):
   most of the evidence), and over society documents, built from token ids kept per document.
 
 Small collections use exact flat indexes; from 20k vectors a rebuild switches the experts and
-works indexes to ``IndexIVFFlat`` (see :mod:`matching.vectors`).
+works indexes to half-precision inverted files (see :mod:`matching.vectors`).
 
 State: one record per expert and society (:mod:`matching.index_entries`, where the reverse maps
 are derived); nothing outside this module and the view it hands out (:mod:`matching.index_reader`)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
-from matching import store
+from matching import store, vectors
 from matching.index import ExpertIndex
 from matching.index_entries import PreparedExpert, PreparedWork
 from matching.lexical import Bm25, Vocabulary
@@ -83,6 +86,59 @@ def test_ivf_index_survives_save_and_load(big_index: tuple[ExpertIndex, np.ndarr
     assert loaded.problems() == []
     loaded.apply(remove_experts=[7])
     assert loaded.counts()["experts"] == 1199
+
+
+def test_ivf_lists_are_half_precision_and_score_like_exact_search() -> None:
+    rng = np.random.default_rng(5)
+    data = rng.standard_normal((3000, DIM)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    exact = vectors.new_flat(DIM)
+    exact.add_with_ids(data, np.arange(100, 3100, dtype=np.int64))
+    ivf = vectors.to_ivf(exact, min_vectors=1000)
+    assert isinstance(ivf, faiss.IndexIVFScalarQuantizer)
+    assert vectors.kind(ivf) == "ivf"
+    assert ivf.code_size == 2 * DIM  # two bytes a component
+    query = data[:20] + 0.1 * rng.standard_normal((20, DIM)).astype(np.float32)
+    query /= np.linalg.norm(query, axis=1, keepdims=True)
+    ivf.nprobe = int(ivf.nlist)  # every list: what is left is the precision of the stored vectors
+    found, ids = ivf.search(query, 10)
+    truth, truth_ids = exact.search(query, 10)
+    overlap = [len(set(a) & set(b)) / 10 for a, b in zip(ids, truth_ids, strict=True)]
+    assert np.mean(overlap) >= 0.95  # only near-ties may swap places
+    assert np.abs(np.sort(found, axis=1) - np.sort(truth, axis=1)).max() < 2e-3
+    assert np.abs(ivf.reconstruct(100) - data[0]).max() < 1e-3
+
+
+def test_an_index_saved_with_float32_lists_still_loads(
+    big_index: tuple[ExpertIndex, np.ndarray], tmp_path: Path
+) -> None:
+    """Index files written before the lists were half precision (``IndexIVFFlat``) are used as they are."""
+    index, centres = big_index
+    manifest = store.save(index, tmp_path)
+    works_file = tmp_path / manifest["generation"] / "works.faiss"
+    saved = faiss.read_index(str(works_file))
+    ids = vectors.ids_of(saved)
+    old = faiss.IndexIVFFlat(faiss.IndexFlatIP(DIM), DIM, 64, faiss.METRIC_INNER_PRODUCT)
+    stored = np.vstack([saved.reconstruct(int(i)) for i in ids])
+    old.train(stored)
+    old.set_direct_map_type(faiss.DirectMap.Hashtable)
+    old.add_with_ids(stored, ids)
+    old.nprobe = 64
+    faiss.write_index(old, str(works_file))
+    manifest["files"]["works.faiss"] = hashlib.sha256(works_file.read_bytes()).hexdigest()
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    loaded = store.load(tmp_path, model_id="test", dim=DIM)
+    assert loaded.kinds()["works"] == "ivf"
+    assert loaded.problems() == []
+    query = (centres[7] / np.linalg.norm(centres[7])).astype(np.float32)[None]
+    with loaded.reading() as view:
+        owners = {e for key, _ in view.nearest_documents(query, 30) for e, _ in view.experts_of_key(key)}
+        assert view.work_vectors([70, 71]).shape == (2, DIM)
+    assert owners
+    assert all(e % 20 == 7 for e in owners)
+    loaded.apply(remove_experts=[7])
+    assert loaded.counts()["works"] == 3597
 
 
 def test_bm25_wrapper_scores_like_bm25s_on_strings() -> None:
