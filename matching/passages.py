@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.embedding import QUERY_MAX_CHARS
+from matching.documents import demand_text
+from matching.embedding import QUERY_MAX_CHARS, Encoder, embed_texts
 from matching.index_reader import IndexReader
 from matching.repository import DemandRecord
 
@@ -77,6 +78,20 @@ def encode_demand(
         return vectors[0], np.vstack([vectors[1], vectors[0]])
     vectors = encode([text, *parts])
     return vectors[0], vectors[1:]
+
+
+def demand_vectors(encoder: Encoder, demand: DemandRecord, *, passages: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The demand's whole-text vector and, with ``passages``, its passages' (else ``None``).
+
+    Demands are not kept in the database cache (a row per match would cost more than it saves); the
+    in-process LRU serves repeats. A match encodes in line, before it reads the index. On a thread
+    of its own, beside the reads and the BM25 step, the encoding made a match slower on the two-core
+    target machine: the encoder's two BLAS threads and its Python share the cores and the GIL with
+    the rest of the match (``matching/NOTES.md``, "Latency at 100k, fourth pass").
+    """
+    return encode_demand(
+        lambda texts: embed_texts(None, encoder, texts, "query"), demand, demand_text(demand), passages=passages
+    )
 
 
 @dataclass

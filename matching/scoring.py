@@ -22,7 +22,6 @@ half of the dev set's demands and checked on the other half; numbers in ``matchi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -234,21 +233,10 @@ def gather_evidence(
     weights: FusionWeights,
     passage_vectors: np.ndarray | None = None,
 ) -> QueryEvidence:
-    """Collect and normalise all evidence for one query whose vectors are at hand."""
-    return collect_evidence(index, lambda: (query_vector, passage_vectors), query_ids, weights)
-
-
-def collect_evidence(
-    index: ExpertIndex,
-    vectors: Callable[[], tuple[np.ndarray, np.ndarray | None]],
-    query_ids: list[int],
-    weights: FusionWeights,
-) -> QueryEvidence:
     """Collect and normalise all evidence for one query (takes the index read lock).
 
-    The lexical evidence comes first; ``vectors()`` — the demand's vector and its passages' (one
-    row each, :func:`matching.passages.demand_passages`, or ``None``) — is asked for only then, so
-    an encoder still running on another thread (:mod:`matching.ahead`) overlaps it.
+    ``passage_vectors``: one row per demand passage (:func:`matching.passages.demand_passages`),
+    or ``None`` for no passage evidence.
     """
     experts: dict[int, ExpertEvidence] = {}
     with index.reading() as view:
@@ -271,7 +259,6 @@ def collect_evidence(
             int(s): float(v) for s, v in zip(lexical.societies.keys, _by_max(society_scores), strict=True)
         }
 
-        query_vector, passage_vectors = vectors()
         query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
         # Zero point of a cosine: the query's cosine to the mean of generic reference texts
         # (:mod:`matching.background`); min-max within the list for an index without one.

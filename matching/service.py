@@ -1,20 +1,19 @@
 """Use case: match a demand to experts and societies, with constraints and reasons.
 
 A match is a pure read in two steps: :func:`read_match_inputs` reads the demand, the open dockings
-and the service stations (a few short queries), and :func:`rank_match` searches the in-memory index
-and explains the result without touching the database. A caller that owns its session only for the
-match (the HTTP route) closes it between the two, so no pooled connection waits on the encoder or
-FAISS. The index is kept in step by its keeper (:mod:`matching.maintenance`), never by a match: the
-result names the ``index_watermark`` it was computed at.
+and the service stations (a few short queries), and :func:`rank_match` encodes the demand, searches
+the in-memory index and explains the result without touching the database. A caller that owns its
+session only for the match (the HTTP route) closes it between the two, so no pooled connection waits
+on the encoder or FAISS. The index is kept in step by its keeper (:mod:`matching.maintenance`),
+never by a match: the result names the ``index_watermark`` it was computed at.
 """
 
 from __future__ import annotations
 
 import heapq
 import unicodedata
-from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -22,13 +21,13 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound, ServiceUnavailable
 from directory.regions import PROVINCE_CODE, city_of, codes_in_city, is_city
 from ingestion.segment import search_tokens
-from matching import ahead
 from matching import repository as repo
 from matching.documents import demand_text
 from matching.engine import MatchingEngine
 from matching.explain import expert_reason, matched_keywords, query_words
 from matching.index import ExpertIndex
 from matching.metrics import MATCH_SECONDS
+from matching.passages import demand_vectors
 from matching.policy import MatchPolicy
 from matching.schemas import (
     ExcludedExpert,
@@ -38,7 +37,7 @@ from matching.schemas import (
     SupportingWork,
     TeamMember,
 )
-from matching.scoring import ExpertEvidence, QueryEvidence, collect_evidence, supporting_works
+from matching.scoring import ExpertEvidence, QueryEvidence, gather_evidence, supporting_works
 
 MAX_EXCLUDED_SHOWN = 10
 MIN_RANKED = 60
@@ -61,8 +60,6 @@ class MatchInputs:
     region_names: dict[str, str]
     barred_societies: frozenset[int] = frozenset()
     """Societies that lost their pilot qualification (seed art. 18): never suggested."""
-    encoding: Future[ahead.DemandVectors] | None = None
-    """The demand's vectors, being encoded since the demand was read (:mod:`matching.ahead`)."""
 
 
 @dataclass
@@ -147,11 +144,10 @@ def rank_experts(
     index = engine.index
     if index is None:
         raise ServiceUnavailable(INDEX_NOT_READY)
-    # Started by read_match_inputs; encoded here when the inputs were put together otherwise.
-    vectors = inputs.encoding.result if inputs.encoding is not None else cache(lambda: ahead.encode_now(engine, demand))
+    # In line, before the index is read (on its own thread it was slower: ``demand_vectors``).
+    vector, passage_vectors = demand_vectors(engine.encoder, demand, passages=engine.weights.dense_passages > 0)
     query_ids = index.vocab.lookup(search_tokens(demand_text(demand)))
-    evidence = collect_evidence(index, vectors, query_ids, engine.weights)
-    vector = vectors()[0]
+    evidence = gather_evidence(index, vector, query_ids, engine.weights, passage_vectors)
     weights = engine.weights
     relevance = {e: ev.relevance(weights) for e, ev in evidence.experts.items()}
     loads = inputs.loads
@@ -285,7 +281,6 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         # Building takes from seconds to minutes and belongs to the index keeper or `zhuli index`
         # (matching.maintenance), never to a request.
         raise ServiceUnavailable(INDEX_NOT_READY)
-    encoding = ahead.start(engine, demand)  # overlaps the reads below and the lexical evidence
     city = city_of(demand.region_code)
     stations = repo.stations_in(session, codes_in_city(city)) if city is not None else {}
     return MatchInputs(
@@ -294,7 +289,6 @@ def read_match_inputs(session: Session, engine: MatchingEngine, demand_id: int) 
         stations,
         engine.region_names(session),
         repo.barred_society_ids(session),
-        encoding,
     )
 
 

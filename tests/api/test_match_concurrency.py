@@ -147,8 +147,8 @@ def test_a_match_holds_no_pooled_connection_while_it_computes(world: World) -> N
     thread.start()
     try:
         assert world.encoder.entered.wait(30), "the match never reached the encoder"
-        # The encoding starts as soon as the demand is read (matching.ahead) and overlaps the last
-        # reads; while it is still held up, those must end and give the connection back.
+        # The route reads the match's inputs in a short read of its own and closes it before the
+        # ranking encodes the demand: while the encoder is held up, no connection stays checked out.
         deadline = time.monotonic() + 10
         while (checked_out := world.db.engine.pool.checkedout()) and time.monotonic() < deadline:  # type: ignore[attr-defined]
             time.sleep(0.01)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-from dataclasses import replace
-
-import numpy as np
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ServiceUnavailable
 from directory.profiles import set_expert_active
-from matching import ahead
+from matching.embedding import forget_recent_vectors
 from matching.engine import MatchingEngine
+from matching.passages import demand_vectors
 from matching.schemas import MatchResult
-from matching.service import match_demand, rank_match, read_match_inputs, region_bonus, same_organisation
+from matching.service import (
+    match_demand,
+    rank_match,
+    read_match_inputs,
+    region_bonus,
+    same_organisation,
+)
 from models import Docking, DockingExpert, DockingStatus, Offer, ServiceStation
 from tests.factories import make_demand, make_disqualification, make_enterprise, make_expert, make_society
 from tests.matching.conftest import BATTERY, BATTERY_2, CERAMICS, SHOES, TEA, EngineFactory
@@ -241,7 +244,7 @@ def test_a_service_station_in_the_region_lifts_a_society(session: Session, engin
     assert not before[first.id].has_station_in_region
 
 
-def test_the_demand_is_encoded_ahead_on_the_pool_and_ranks_as_if_encoded_in_line(
+def test_a_match_encodes_its_demand_and_ranks_the_same_from_the_in_process_cache(
     session: Session, engine: MatchingEngine
 ) -> None:
     battery = make_expert(session, "B1", fields="锂电池隔膜与涂覆工艺", works=[BATTERY, BATTERY_2])
@@ -249,25 +252,13 @@ def test_the_demand_is_encoded_ahead_on_the_pool_and_ranks_as_if_encoded_in_line
     demand = make_demand(session, **SEPARATOR_DEMAND)
     engine.ensure_ready(session)
     inputs = read_match_inputs(session, engine, demand.id)
-    assert inputs.encoding is not None
-    ahead_vector, ahead_passages = inputs.encoding.result(timeout=60)
-    in_line_vector, in_line_passages = ahead.encode_now(engine, inputs.demand)
-    assert np.array_equal(ahead_vector, in_line_vector)
-    assert ahead_passages is not None
-    assert in_line_passages is not None
-    assert np.array_equal(ahead_passages, in_line_passages)
-    with_ahead = rank_match(engine, inputs)
-    without = rank_match(engine, replace(inputs, encoding=None))
-    assert with_ahead.experts[0].expert_id == battery.id
-    assert with_ahead == without
-
-
-def test_an_encoder_failure_reaches_the_caller(session: Session, engine: MatchingEngine) -> None:
-    make_expert(session, "B1", fields="锂电池隔膜", works=[BATTERY])
-    demand = make_demand(session, **SEPARATOR_DEMAND)
-    engine.ensure_ready(session)
-    inputs = read_match_inputs(session, engine, demand.id)
-    broken: Future[ahead.DemandVectors] = Future()
-    broken.set_exception(RuntimeError("encoder down"))
-    with pytest.raises(RuntimeError, match="encoder down"):
-        rank_match(engine, replace(inputs, encoding=broken))
+    forget_recent_vectors()
+    vector, passages = demand_vectors(engine.encoder, inputs.demand, passages=True)
+    assert passages is not None
+    assert passages.shape[1] == vector.shape[0]
+    forget_recent_vectors()
+    fresh = rank_match(engine, inputs)  # encodes the demand
+    assert demand_vectors(engine.encoder, inputs.demand, passages=True)[0].tolist() == vector.tolist()
+    cached = rank_match(engine, inputs)  # the in-process cache holds its vectors now
+    assert fresh.experts[0].expert_id == battery.id
+    assert fresh == cached
