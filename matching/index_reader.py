@@ -6,7 +6,7 @@ and stops working when the ``reading()`` block ends. Only :mod:`matching.index` 
 
 from __future__ import annotations
 
-from collections.abc import KeysView
+from collections.abc import KeysView, Mapping
 from dataclasses import dataclass
 
 import faiss
@@ -83,8 +83,9 @@ class IndexReader:
         """Cosines and ids of the ``k`` nearest field items per query row (``-1`` pads)."""
         return self._live().items.search(queries, k)
 
-    def item_holders(self, item_id: int) -> set[int]:
-        return self._live().items.holders.get(item_id, set())
+    def item_holders(self) -> Mapping[int, set[int]]:
+        """Field item id -> the experts holding it (a live view: use it under the same read lock)."""
+        return self._live().items.holders
 
     def search_works(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosines and ids of the ``k`` nearest work vectors per query row (not deduplicated by text)."""
@@ -95,9 +96,9 @@ class IndexReader:
             return np.zeros((n, 0), dtype=np.float32), np.zeros((n, 0), dtype=np.int64)
         return index.work_vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
-    def author_of(self, work_id: int) -> int | None:
-        held = self._live().entries.works.get(work_id)
-        return held[0] if held is not None else None
+    def work_authors(self) -> Mapping[int, tuple[int, WorkEntry]]:
+        """Work id -> (its expert's id, the work); a live view like :meth:`item_holders`."""
+        return self._live().entries.works
 
     def nearest_documents(
         self, query: np.ndarray, depth: int, searched: tuple[np.ndarray, np.ndarray] | None = None

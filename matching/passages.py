@@ -121,23 +121,26 @@ def passage_hits(
     work_scores, work_ids = works if works is not None else view.search_works(queries, depth)
     work_scores, work_ids = work_scores[:, :depth], work_ids[:, :depth]
     background = view.background
-    holders_of, author_of = view.item_holders, view.author_of
+    holders, works_by_id = view.item_holders(), view.work_authors()
+    no_holders: set[int] = set()
     out: list[PassageHits] = []
     for row in range(queries.shape[0]):
         best: dict[int, tuple[float, int | None]] = {}
+        held_by = best.get
         for score, item_id in zip(item_scores[row].tolist(), item_ids[row].tolist(), strict=True):
             if item_id < 0:
                 break
-            for expert_id in holders_of(item_id):
-                held = best.get(expert_id)
+            for expert_id in holders.get(item_id, no_holders):
+                held = held_by(expert_id)
                 if held is None or held[0] < score:
                     best[expert_id] = (score, item_id)
         for score, work_id in zip(work_scores[row].tolist(), work_ids[row].tolist(), strict=True):
             if work_id < 0:
                 break
-            author = author_of(work_id)
-            if author is not None:
-                held = best.get(author)
+            work = works_by_id.get(work_id)
+            if work is not None:
+                author = work[0]
+                held = held_by(author)
                 if held is None or held[0] < score:
                     best[author] = (score, None)
         floor = float(queries[row] @ background) if background is not None else None

@@ -22,7 +22,7 @@ half of the dev set's demands and checked on the other half; numbers in ``matchi
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -75,8 +75,6 @@ class ExpertEvidence:
     dense_works: float = 0.0
     dense_profile: float = 0.0
     dense_passages: float = 0.0
-    work_lexical: dict[int, float] = field(default_factory=dict)
-    work_dense: dict[int, float] = field(default_factory=dict)
     best_item: int | None = None
     """The field item that matched a demand passage best, when an item (not a work) did."""
     best_item_value: float = 0.0
@@ -151,17 +149,17 @@ def _vote(
     view: IndexReader,
     per_expert: int,
     into: dict[int, ExpertEvidence],
-    kind: str,
 ) -> dict[int, float]:
     votes: dict[int, list[float]] = defaultdict(list)
+    voted: set[int] = set()  # a work votes once
     for (key, _), value in zip(ranked, normalised.tolist(), strict=True):
         for expert_id, work_id in view.experts_of_key(key):
-            evidence = _evidence(into, expert_id)
+            if expert_id not in into:
+                into[expert_id] = ExpertEvidence()
             if work_id is not None:
-                target = evidence.work_lexical if kind == "lexical" else evidence.work_dense
-                if work_id in target:
+                if work_id in voted:
                     continue
-                target[work_id] = value
+                voted.add(work_id)
             votes[expert_id].append(value)
     # ``ranked`` is best first, so each expert's votes already are: keep the first ``per_expert``
     return {e: sum(v[:per_expert]) for e, v in votes.items()}
@@ -245,14 +243,14 @@ def gather_evidence(
         live = view.expert_ids()
         keys, scores = lexical.profiles.top(query_ids, weights.profile_depth)
         for expert_id, value in zip(keys, _by_max(scores).tolist(), strict=True):
-            if expert_id in live:
-                _evidence(experts, expert_id).lexical_profile = value
+            if expert_id in live:  # the first evidence: every record is new
+                experts[expert_id] = ExpertEvidence(lexical_profile=value)
 
         work_scores = lexical.works.scores(query_ids)
         top = top_indices(work_scores, weights.work_depth)
         ranked = [(lexical.works.keys[i], float(work_scores[i])) for i in top]
         values = _by_max(np.asarray([s for _, s in ranked], dtype=np.float32))
-        lex_votes = _vote(ranked, values, view, weights.works_per_expert, experts, "lexical")
+        lex_votes = _vote(ranked, values, view, weights.works_per_expert, experts)
         richness = {e: _work_richness(view, e, weights.works_evidence_tokens) for e in lex_votes}
         society_scores = lexical.societies.scores(query_ids)
         societies_lexical = {
@@ -269,7 +267,7 @@ def gather_evidence(
         dense_ranked = view.nearest_documents(query, weights.work_depth, (searched[0][0], searched[1][0]))
         cosines = np.asarray([s for _, s in dense_ranked], dtype=np.float32)
         values = _minmax(cosines) if floor is None else _above(cosines, floor)
-        dense_votes = _vote(dense_ranked, values, view, weights.works_per_expert, experts, "dense")
+        dense_votes = _vote(dense_ranked, values, view, weights.works_per_expert, experts)
 
         counts = view.counts()
         if counts["experts"]:

@@ -62,7 +62,7 @@ class MatchInputs:
     """Societies that lost their pilot qualification (seed art. 18): never suggested."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RankedExpert:
     expert_id: int
     score: float
@@ -161,18 +161,22 @@ def rank_experts(
     needed = max(policy.top_experts, MIN_RANKED)
     max_bonus = max(policy.region_bonus_same_area, policy.region_bonus_same_city, 0.0)
     best: list[float] = []  # min-heap of the ``needed`` best scores so far
-    for expert_id in sorted(relevance, key=lambda e: (-relevance[e], e)):
-        if len(best) >= needed and relevance[expert_id] * (1 + max_bonus) < best[0]:
+    bonus_of: dict[str | None, float] = {}  # the demand's region preference, per expert region
+    # Best relevance first, ties by id: a stable sort by relevance of the ids in ascending order.
+    for expert_id in sorted(sorted(relevance), key=relevance.__getitem__, reverse=True):
+        rel = relevance[expert_id]
+        if len(best) >= needed and rel * (1 + max_bonus) < best[0]:
             break
         card = cards[expert_id]
         if card is None:  # removed by a sync since the evidence was gathered
             continue
         reason = _exclusion(card, loads.get(expert_id, 0), enterprise_org)
         if reason is not None:
-            left_out.append((relevance[expert_id], ExcludedExpert(expert_id=expert_id, name=card.name, reason=reason)))
+            left_out.append((rel, ExcludedExpert(expert_id=expert_id, name=card.name, reason=reason)))
             continue
-        bonus = region_bonus(demand.region_code, card.region_code, policy)
-        rel = relevance[expert_id]
+        bonus = bonus_of.get(card.region_code)
+        if bonus is None:
+            bonus = bonus_of[card.region_code] = region_bonus(demand.region_code, card.region_code, policy)
         societies = tuple(s for s in card.society_ids if s in active_societies)
         score = rel * (1 + bonus)
         ranked.append(RankedExpert(expert_id, score, rel, bonus, evidence.experts[expert_id], card, societies))
