@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar
 
@@ -112,6 +113,11 @@ class Bm25(Generic[K]):
             # the token's document frequency.
             indptr = np.asarray(retriever.scores["indptr"], dtype=np.int64)
             self._doc_freq = (indptr[1:] - indptr[:-1]).astype(np.int64)
+            if retriever.nonoccurrence_array is not None:  # pragma: no cover - BM25L / BM25+ only
+                raise ValueError("BM25 variants with a non-occurrence score are not supported")
+            self._indptr = indptr
+            self._indices: np.ndarray = retriever.scores["indices"]
+            self._data: np.ndarray = retriever.scores["data"]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -121,10 +127,18 @@ class Bm25(Generic[K]):
 
     def scores(self, query_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every document (aligned with ``keys``) for the query token ids."""
-        known = self._query_ids(query_ids)
-        if self._retriever is None or not known:
-            return np.zeros(len(self.keys), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        scores = np.zeros(len(self.keys), dtype=np.float32)
+        if self._retriever is None:
+            return scores
+        # bm25s' get_scores adds a token's column once per occurrence in the query; a long demand
+        # repeats its words (and the frequent ones have the longest columns), so each distinct
+        # token's column is added once, times its count: the same sum up to float32 rounding, in
+        # about half the time for a three-paragraph demand.
+        indptr, indices, data = self._indptr, self._indices, self._data
+        for token, count in Counter(self._query_ids(query_ids)).items():
+            start, end = indptr[token], indptr[token + 1]
+            np.add.at(scores, indices[start:end], data[start:end] if count == 1 else data[start:end] * count)
+        return scores
 
     def top(self, query_ids: Sequence[int], k: int) -> tuple[list[K], np.ndarray]:
         """The ``k`` best documents with a positive score, best first."""

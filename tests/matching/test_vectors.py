@@ -158,3 +158,22 @@ def test_bm25_wrapper_scores_like_bm25s_on_strings() -> None:
     assert scores[0] > scores[1] > 0
     assert index.idf(vocab.lookup(["隔膜"])[0]) < index.idf(vocab.lookup(["涂布"])[0])
     assert Bm25([], [], vocab).scores(vocab.lookup(query)).size == 0
+
+
+def test_bm25_counts_a_repeated_query_token_like_bm25s() -> None:
+    """A long demand repeats its words: each occurrence still counts, as in bm25s."""
+    import bm25s
+
+    rng = np.random.default_rng(11)
+    vocab = Vocabulary([f"w{i}" for i in range(40)])
+    docs = [rng.integers(0, 40, size=int(rng.integers(1, 30))).astype(np.int32) for _ in range(300)]
+    index = Bm25(list(range(300)), docs, vocab)
+    reference = bm25s.BM25()
+    reference.index(([d.tolist() for d in docs], {i: i for i in range(40)}), show_progress=False)
+    for _ in range(20):
+        query = rng.integers(0, 40, size=int(rng.integers(1, 60))).tolist()  # repeats, in any order
+        ours = index.scores(query)
+        assert np.allclose(ours, reference.get_scores(query), rtol=1e-6, atol=1e-6)
+    once, twice = index.scores([3]), index.scores([3, 3])
+    assert np.allclose(twice, 2 * once)
+    assert twice.max() > once.max() > 0
