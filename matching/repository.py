@@ -185,21 +185,30 @@ def active_society_ids(session: Session) -> list[int]:
 
 
 def demand_record(session: Session, demand_id: int) -> DemandRecord | None:
+    """The columns a match reads (not the ORM entity: no identity-map work on every match)."""
     row = session.execute(
-        select(Demand, Enterprise.name)
+        select(
+            Demand.id,
+            Demand.title,
+            Demand.description,
+            Demand.keywords,
+            Demand.industry,
+            Demand.region_code,
+            Enterprise.name,
+        )
         .join(Enterprise, Enterprise.id == Demand.enterprise_id)
         .where(Demand.id == demand_id)
     ).first()
     if row is None:
         return None
-    demand, enterprise_name = row
+    id_, title, description, keywords, industry, region_code, enterprise_name = row
     return DemandRecord(
-        id=demand.id,
-        title=demand.title,
-        description=demand.description,
-        keywords=tuple(demand.keywords or ()),
-        industry=demand.industry or "",
-        region_code=demand.region_code,
+        id=id_,
+        title=title,
+        description=description,
+        keywords=tuple(keywords or ()),
+        industry=industry or "",
+        region_code=region_code,
         enterprise_name=enterprise_name,
     )
 
