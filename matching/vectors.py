@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
-from typing import cast
+from typing import TypeGuard, cast
 
 import faiss
 import numpy as np
@@ -48,7 +48,7 @@ def is_supported(index: faiss.Index) -> bool:
     return isinstance(index, faiss.IndexIDMap2 | faiss.IndexIVFScalarQuantizer | faiss.IndexIVFFlat)
 
 
-def is_ivf(index: faiss.Index) -> bool:
+def is_ivf(index: faiss.Index) -> TypeGuard[faiss.IndexIVF]:
     return isinstance(index, faiss.IndexIVF)
 
 
