@@ -99,8 +99,12 @@ class Bm25(Generic[K]):
         self.keys: list[K] = list(keys)
         self.position: dict[K, int] = {k: i for i, k in enumerate(self.keys)}
         self.vocab_size = len(vocab)
-        self._doc_freq = np.zeros(self.vocab_size, dtype=np.int64)
-        self._retriever: bm25s.BM25 | None = None
+        # bm25s' (document × token) CSC matrix of non-zero scores; a column's length is the token's
+        # document frequency. Its default variant (Lucene) gives absent tokens no score, so a
+        # document's score is the sum of its entries in the query's columns.
+        self._indptr = np.zeros(self.vocab_size + 1, dtype=np.int64)
+        self._indices = np.zeros(0, dtype=np.int32)
+        self._data = np.zeros(0, dtype=np.float32)
         if self.keys:
             retriever = bm25s.BM25(k1=k1, b=b)
             retriever.index(
@@ -108,16 +112,9 @@ class Bm25(Generic[K]):
                 create_empty_token=False,
                 show_progress=False,
             )
-            self._retriever = retriever
-            # bm25s keeps a (document × token) CSC matrix of non-zero scores: a column's length is
-            # the token's document frequency.
-            indptr = np.asarray(retriever.scores["indptr"], dtype=np.int64)
-            self._doc_freq = (indptr[1:] - indptr[:-1]).astype(np.int64)
-            if retriever.nonoccurrence_array is not None:  # pragma: no cover - BM25L / BM25+ only
-                raise ValueError("BM25 variants with a non-occurrence score are not supported")
-            self._indptr = indptr
-            self._indices: np.ndarray = retriever.scores["indices"]
-            self._data: np.ndarray = retriever.scores["data"]
+            self._indptr = np.asarray(retriever.scores["indptr"], dtype=np.int64)
+            self._indices = retriever.scores["indices"]
+            self._data = retriever.scores["data"]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -128,8 +125,6 @@ class Bm25(Generic[K]):
     def scores(self, query_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every document (aligned with ``keys``) for the query token ids."""
         scores = np.zeros(len(self.keys), dtype=np.float32)
-        if self._retriever is None:
-            return scores
         # bm25s' get_scores adds a token's column once per occurrence in the query; a long demand
         # repeats its words (and the frequent ones have the longest columns), so each distinct
         # token's column is added once, times its count: the same sum up to float32 rounding, in
@@ -149,5 +144,5 @@ class Bm25(Generic[K]):
     def idf(self, token_id: int) -> float:
         """Inverse document frequency of a token in this index (for ranking matched keywords)."""
         n = len(self.keys)
-        df = int(self._doc_freq[token_id]) if 0 <= token_id < self.vocab_size else 0
+        df = int(self._indptr[token_id + 1] - self._indptr[token_id]) if 0 <= token_id < self.vocab_size else 0
         return math.log(1 + (n - df + 0.5) / (df + 0.5))

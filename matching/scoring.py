@@ -154,8 +154,7 @@ def _vote(
     voted: set[int] = set()  # a work votes once
     for (key, _), value in zip(ranked, normalised.tolist(), strict=True):
         for expert_id, work_id in view.experts_of_key(key):
-            if expert_id not in into:
-                into[expert_id] = ExpertEvidence()
+            _evidence(into, expert_id)  # a voter is a candidate
             if work_id is not None:
                 if work_id in voted:
                     continue
