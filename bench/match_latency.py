@@ -39,8 +39,9 @@ def run_one(n: int, model: str, rounds: int, long: bool = False) -> dict[str, ob
     from matching.embedding import forget_recent_vectors, load_encoder
     from matching.engine import MatchingEngine
     from matching.passages import encode_demand
+    from matching.schemas import MatchResult
     from matching.scoring import gather_evidence
-    from matching.service import match_demand, rank_match, read_match_inputs
+    from matching.service import rank_match, read_match_inputs
 
     encoder = load_encoder(model)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -54,19 +55,22 @@ def run_one(n: int, model: str, rounds: int, long: bool = False) -> dict[str, ob
         time.sleep(0.5)
     demand_ids = (long_demands(synthetic) if long else synthetic.demand_ids)[:rounds]
 
-    for demand_id in demand_ids[:5]:  # warm-up: page in FAISS and BM25
-        with synthetic.database.unit_of_work() as session:
-            match_demand(session, engine, demand_id)
-    total: list[float] = []
     policy = engine.policy.with_sizes(20, 5)
-    for demand_id in demand_ids:
-        forget_recent_vectors()  # the demand's vectors are never in the in-process cache: the encoder runs
-        started = time.perf_counter()
+
+    def match(demand_id: int) -> MatchResult:
         # As the HTTP route runs it (workflow.suggestions.read_match_suggestions): the inputs in a
         # short read of their own, closed before the ranking.
         with synthetic.database.read_session() as session:
             inputs = read_match_inputs(session, engine, demand_id)
-        result = rank_match(engine, inputs, policy=policy)
+        return rank_match(engine, inputs, policy=policy)
+
+    for demand_id in demand_ids[:5]:  # warm-up: page in FAISS and BM25
+        match(demand_id)
+    total: list[float] = []
+    for demand_id in demand_ids:
+        forget_recent_vectors()  # the demand's vectors are never in the in-process cache: the encoder runs
+        started = time.perf_counter()
+        result = match(demand_id)
         total.append(time.perf_counter() - started)
         assert len(result.experts) == 20
     encode: list[float] = []
